@@ -1,0 +1,103 @@
+package io.traceline.platform;
+
+import java.util.List;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.traceline.platform.access.AccessHandlers;
+import io.traceline.platform.access.AccessService;
+import io.traceline.platform.config.Config;
+import io.traceline.platform.db.Database;
+import io.traceline.platform.health.Readiness;
+import io.traceline.platform.http.ApiContract;
+import io.traceline.platform.operator.TenantOperatorHandlers;
+import io.traceline.tenants.IdentityDirectory;
+import io.traceline.tenants.SchemaMigrator;
+import io.traceline.tenants.TenantProvisioner;
+import io.traceline.tenants.TenantRegistry;
+import io.traceline.tenants.TenantScope;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.oauth2.OAuth2Auth;
+import io.vertx.ext.auth.oauth2.OAuth2Options;
+import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.sqlclient.Pool;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.admin.client.KeycloakBuilder;
+
+/**
+ * The platform's long-lived parts, built once per process and shared by every HTTP verticle instance:
+ * the pool, the tenant machinery, the identity provider's clients, the API contract.
+ */
+public final class Components {
+
+  final Config config;
+  final Vertx vertx;
+  final PrometheusMeterRegistry meters;
+  final Pool pool;
+  final WorkerExecutor workers;
+  final IdentityDirectory directory;
+  final TenantRegistry registry;
+  final TenantScope tenantScope;
+  final SchemaMigrator migrator;
+  final TenantProvisioner provisioner;
+  final WebClient web;
+  final Readiness readiness = new Readiness();
+  final TenantOperatorHandlers operatorHandlers;
+  final AccessHandlers accessHandlers;
+  OAuth2Auth oauth2;
+  OpenAPIContract contract;
+
+  Components(Config config, Vertx vertx, PrometheusMeterRegistry meters, SchemaMigrator migrator) {
+    this.config = config;
+    this.vertx = vertx;
+    this.meters = meters;
+    this.migrator = migrator;
+    this.pool = Database.pool(vertx, config);
+    // Blocking work (Liquibase, Keycloak's admin client) runs here, never on an event loop.
+    this.workers = vertx.createSharedWorkerExecutor("traceline-blocking", 8);
+    this.directory = new IdentityDirectory(KeycloakBuilder.builder()
+        .serverUrl(config.keycloakUrl().orElseThrow())
+        .realm(config.keycloakRealm())
+        .grantType(OAuth2Constants.CLIENT_CREDENTIALS)
+        .clientId(config.keycloakAdminClientId())
+        .clientSecret(config.keycloakAdminClientSecret())
+        .build(), config.keycloakRealm());
+    this.registry = new TenantRegistry(pool);
+    this.tenantScope = new TenantScope(pool);
+    this.provisioner = new TenantProvisioner(registry, migrator, directory, tenantScope, workers);
+    this.web = WebClient.create(vertx);
+    this.operatorHandlers = new TenantOperatorHandlers(provisioner, registry);
+    this.accessHandlers = new AccessHandlers(new AccessService(tenantScope, directory, workers));
+  }
+
+  /** The parts that need I/O to build: the realm's OIDC metadata and keys, and the API contract. */
+  Future<Components> load() {
+    OAuth2Options options = new OAuth2Options()
+        .setSite(realmUrl())
+        .setClientId(config.keycloakAudience())
+        .setJWTOptions(new JWTOptions().setAudience(List.of(config.keycloakAudience())));
+    return OpenIDConnectAuth.discover(vertx, options)
+        .compose(auth -> {
+          this.oauth2 = auth;
+          return ApiContract.load(vertx);
+        })
+        .map(loaded -> {
+          this.contract = loaded;
+          return this;
+        });
+  }
+
+  String realmUrl() {
+    return config.keycloakUrl().orElseThrow() + "/realms/" + config.keycloakRealm();
+  }
+
+  Future<Void> close() {
+    directory.close();
+    web.close();
+    return workers.close().compose(v -> pool.close());
+  }
+}

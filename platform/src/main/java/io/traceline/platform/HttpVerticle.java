@@ -1,0 +1,95 @@
+package io.traceline.platform;
+
+import java.util.concurrent.TimeUnit;
+
+import io.traceline.platform.http.ApiContract;
+import io.traceline.platform.http.BearerAuthentication;
+import io.traceline.platform.http.OperatorGate;
+import io.traceline.platform.http.ProblemResponder;
+import io.traceline.platform.http.RequestTracing;
+import io.traceline.platform.http.TenantGate;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * Serves HTTP: wires the routers and nothing else. One instance per event loop; all share
+ * {@link Components}. The web portal will own {@code /}; the API stays under {@code /api/v1}.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private final Components components;
+  private HttpServer server;
+
+  public HttpVerticle(Components components) {
+    this.components = components;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = router();
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(components.config.httpHost())
+        .setPort(components.config.httpPort())
+        .setCompressionSupported(true));
+    return server.requestHandler(router).listen();
+  }
+
+  /** Stops accepting connections and lets requests in flight finish, up to the configured grace. */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(components.config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private Router router() {
+    ProblemResponder problems = new ProblemResponder(components.contract);
+    BearerAuthentication authentication = new BearerAuthentication(components.oauth2);
+
+    RouterBuilder api = RouterBuilder.create(vertx, components.contract, RequestExtractor.withBodyHandler());
+    api.getRoute("provisionTenant").addHandler(components.operatorHandlers::provision);
+    api.getRoute("listTenants").addHandler(components.operatorHandlers::list);
+    api.getRoute("getTenant").addHandler(components.operatorHandlers::get);
+    api.getRoute("getMe").addHandler(components.accessHandlers::me);
+    api.getRoute("listRoleGrants").addHandler(components.accessHandlers::list);
+    api.getRoute("getRoleGrant").addHandler(components.accessHandlers::get);
+    api.getRoute("grantRole").addHandler(components.accessHandlers::grant);
+    api.getRoute("revokeRole").addHandler(components.accessHandlers::revoke);
+    // Authentication and the tenant wall (the main router's gates) run before contract validation, so a stranger learns
+    // nothing from validation errors; the contract's security scheme documents them for clients.
+    api.getRoutes().forEach(route -> route.setDoSecurity(false));
+    Router apiRouter = api.createRouter();
+    apiRouter.route().failureHandler(problems);
+
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestTracing());
+    router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(components.config.httpBodyLimit()));
+    router.route("/api/v1/operator/*").handler(authentication).handler(new OperatorGate());
+    router.route("/api/v1/t/:tenant/*").handler(authentication).handler(new TenantGate(components.registry));
+    // The contract's paths are relative to its server URL, /api/v1.
+    router.route("/api/v1/*").subRouter(apiRouter);
+
+    HealthChecks live = HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()));
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(
+        components.readiness.checks(vertx, components.pool, components.web, components.realmUrl())));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(components.meters));
+    router.get("/api/v1/openapi.yaml").handler(rc -> rc.response()
+        .putHeader("Content-Type", "application/yaml").sendFile(ApiContract.RESOURCE));
+
+    router.route().failureHandler(problems);
+    router.errorHandler(404, problems);
+    router.errorHandler(405, problems);
+    router.errorHandler(500, problems);
+    return router;
+  }
+}

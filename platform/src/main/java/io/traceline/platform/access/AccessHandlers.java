@@ -1,0 +1,70 @@
+package io.traceline.platform.access;
+
+import java.util.List;
+import java.util.UUID;
+
+import io.traceline.platform.http.ApiRequest;
+import io.traceline.platform.http.BearerAuthentication;
+import io.traceline.platform.http.Responses;
+import io.traceline.platform.http.TenantGate;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** HTTP for "who am I here" and application role grants; the rules live in {@link AccessService}. */
+public final class AccessHandlers {
+
+  private final AccessService service;
+
+  public AccessHandlers(AccessService service) {
+    this.service = service;
+  }
+
+  public void me(RoutingContext rc) {
+    Responses.ok(rc, service.me(TenantGate.tenant(rc), BearerAuthentication.caller(rc)));
+  }
+
+  public void list(RoutingContext rc) {
+    ApiRequest request = ApiRequest.of(rc);
+    int limit = request.limit();
+    String after = request.query("after");
+    service.list(TenantGate.tenant(rc), BearerAuthentication.caller(rc), request.query("userId"), request.query("role"),
+            request.queryBoolean("active"), after == null ? null : UUID.fromString(after), limit + 1)
+        .onSuccess(grants -> {
+          boolean more = grants.size() > limit;
+          List<RoleGrant> page = more ? grants.subList(0, limit) : grants;
+          JsonArray items = new JsonArray();
+          page.forEach(grant -> items.add(grant.toJson()));
+          Responses.json(rc, 200, new JsonObject().put("items", items)
+              .put("next", more ? page.get(page.size() - 1).id().toString() : null));
+        })
+        .onFailure(rc::fail);
+  }
+
+  public void get(RoutingContext rc) {
+    UUID id = UUID.fromString(ApiRequest.of(rc).path("grantId"));
+    service.get(TenantGate.tenant(rc), BearerAuthentication.caller(rc), id)
+        .onSuccess(grant -> Responses.json(rc, 200, grant.toJson()))
+        .onFailure(rc::fail);
+  }
+
+  public void grant(RoutingContext rc) {
+    JsonObject body = ApiRequest.of(rc).body();
+    ApplicationRole role = ApplicationRole.fromId(body.getString("role")).orElseThrow();
+    service.grant(TenantGate.tenant(rc), BearerAuthentication.caller(rc), body.getString("userId"), role,
+            body.getString("reason").strip())
+        .onSuccess(grant -> {
+          rc.response().putHeader("Location", "/api/v1/t/" + TenantGate.tenant(rc).slug() + "/role-grants/" + grant.id());
+          Responses.json(rc, 201, grant.toJson());
+        })
+        .onFailure(rc::fail);
+  }
+
+  public void revoke(RoutingContext rc) {
+    ApiRequest request = ApiRequest.of(rc);
+    UUID id = UUID.fromString(request.path("grantId"));
+    service.revoke(TenantGate.tenant(rc), BearerAuthentication.caller(rc), id, request.body().getString("reason").strip())
+        .onSuccess(grant -> Responses.json(rc, 200, grant.toJson()))
+        .onFailure(rc::fail);
+  }
+}
