@@ -15,7 +15,7 @@ public final class Api {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
 
-  Api(String baseUrl) {
+  public Api(String baseUrl) {
     this.baseUrl = baseUrl;
   }
 

@@ -1,0 +1,93 @@
+package io.traceline.platform.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import io.traceline.platform.Platform;
+import io.traceline.platform.config.Config;
+import io.traceline.platform.testing.Api;
+import io.traceline.platform.testing.TestPlatform;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The demo tenant: a realistic CDMO, seeded once, whose users sign in with the documented password")
+class DemoTenantIT {
+
+  @Test
+  @DisplayName("two starts with the demo on seed the same organisation once, and every application role has a user")
+  void seedsOnceWithEveryRole() throws SQLException {
+    TestPlatform shared = TestPlatform.get();
+    Map<String, Long> afterFirst;
+    try (Platform first = Platform.start(withDemo())) {
+      afterFirst = counts(shared);
+    }
+    try (Platform second = Platform.start(withDemo())) {
+      assertThat(counts(shared)).isEqualTo(afterFirst);
+
+      assertThat(afterFirst.get("site")).isEqualTo(3);
+      assertThat(afterFirst.get("job_role")).isBetween(14L, 16L);
+      assertThat(afterFirst.get("person")).isGreaterThanOrEqualTo(300);
+      assertThat(afterFirst.get("department")).isGreaterThanOrEqualTo(15);
+
+      Api api = new Api("http://localhost:" + second.httpPort());
+      String token = shared.tokens().password(DemoTenantSeeder.ADMIN_EMAIL, DemoTenantSeeder.PASSWORD);
+      Api.Response me = api.get("/api/v1/t/" + DemoTenantSeeder.SLUG + "/me", token);
+      assertThat(me.status()).as(me.toString()).isEqualTo(200);
+      assertThat(me.json().getJsonArray("roles").getList()).containsExactly("tenant-admin");
+      assertThat(me.json().getJsonObject("person").getString("department")).isEqualTo("Quality Assurance");
+
+      Api.Response grants = api.get("/api/v1/t/" + DemoTenantSeeder.SLUG + "/role-grants?active=true&limit=200", token);
+      assertThat(grants.json().getJsonArray("items").stream().map(item -> ((JsonObject) item).getString("role"))
+          .collect(Collectors.toSet())).containsExactlyInAnyOrder("tenant-admin", "quality-manager", "document-author",
+          "reviewer", "approver", "training-admin", "trainer", "supervisor", "employee", "auditor", "sponsor-viewer");
+    }
+  }
+
+  @Test
+  @DisplayName("the people have statuses, contractors, managers and job roles held over time, like a real site")
+  void realisticPeople() throws SQLException {
+    try (Platform ignored = Platform.start(withDemo()); Connection connection = TestPlatform.get().jdbc();
+         Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery("SELECT count(*) FILTER (WHERE status = 'on_leave'), "
+             + "count(*) FILTER (WHERE status = 'terminated'), count(*) FILTER (WHERE contractor), "
+             + "count(*) FILTER (WHERE manager_id IS NOT NULL), "
+             + "(SELECT count(DISTINCT person_id) FROM t_meridian.person_job_role) FROM t_meridian.person")) {
+      rows.next();
+      assertThat(rows.getLong(1)).as("on leave").isPositive();
+      assertThat(rows.getLong(2)).as("terminated").isPositive();
+      assertThat(rows.getLong(3)).as("contractors").isPositive();
+      assertThat(rows.getLong(4)).as("with a manager").isGreaterThan(250);
+      assertThat(rows.getLong(5)).as("holding a job role").isGreaterThan(250);
+    }
+  }
+
+  private static Config withDemo() {
+    Config base = TestPlatform.config(0);
+    return new Config(base.mode(), base.httpHost(), base.httpPort(), base.httpBodyLimit(), base.dataDir(), base.dbUrl(),
+        base.dbUser(), base.dbPassword(), base.dbPoolSize(), base.keycloakUrl(), base.keycloakRealm(),
+        base.keycloakAudience(), base.keycloakAdminClientId(), base.keycloakAdminClientSecret(), base.keycloakDevPort(),
+        base.shutdownGrace(), true);
+  }
+
+  private static Map<String, Long> counts(TestPlatform platform) throws SQLException {
+    Map<String, Long> counts = new TreeMap<>();
+    try (Connection connection = platform.jdbc(); Statement statement = connection.createStatement()) {
+      for (String table : new String[] {"site", "department", "job_role", "person", "person_job_role", "role_grant"}) {
+        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM t_meridian." + table)) {
+          rows.next();
+          counts.put(table, rows.getLong(1));
+        }
+      }
+    }
+    counts.put("keycloak users", (long) platform.realm().users().searchByEmail("@meridian-bio.example", false).size());
+    return counts;
+  }
+}
