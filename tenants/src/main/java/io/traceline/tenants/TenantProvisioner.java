@@ -59,8 +59,8 @@ public final class TenantProvisioner {
 
   /** Finishes a tenant left unfinished (state provisioning or failed). */
   public Future<ProvisioningResult> resume(Tenant tenant) {
-    return inFlight.computeIfAbsent(tenant.slug(), slug -> runRemainingSteps(tenant)
-        .andThen(done -> inFlight.remove(slug)));
+    Future<ProvisioningResult> run = inFlight.computeIfAbsent(tenant.slug(), slug -> runRemainingSteps(tenant));
+    return run.andThen(done -> inFlight.remove(tenant.slug(), run));
   }
 
   private Future<ProvisioningResult> runRemainingSteps(Tenant tenant) {

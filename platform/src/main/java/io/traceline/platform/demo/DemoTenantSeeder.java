@@ -153,15 +153,14 @@ public final class DemoTenantSeeder {
     }
     List<Tuple> people = new ArrayList<>();
     List<Tuple> holdings = new ArrayList<>();
-    List<UUID> supervisors = new ArrayList<>();
     for (int n = 1; n <= PEOPLE; n++) {
       Tuple department = departments.get(n <= departments.size() ? n - 1 : random.nextInt(departments.size()));
       String departmentCode = department.getString(2);
-      String siteCode = SITES[siteIndex(department.getUUID(1))][0];
       String number = String.format("MB-%05d", n);
       UUID personId = id("person", number);
       boolean leadsDepartment = n <= departments.size();
-      UUID manager = leadsDepartment ? null : id("person", String.format("MB-%05d", departmentIndex(departments, department) + 1));
+      // The first person of each department leads it; everyone else reports to their department's lead.
+      UUID manager = leadsDepartment ? null : id("person", String.format("MB-%05d", departments.indexOf(department) + 1));
       int roll = random.nextInt(100);
       String status = roll < 94 ? "active" : roll < 98 ? "on_leave" : "terminated";
       String given = GIVEN[random.nextInt(GIVEN.length)];
@@ -179,7 +178,6 @@ public final class DemoTenantSeeder {
         }
       }
       if (leadsDepartment) {
-        supervisors.add(personId);
         String lead = departmentCode.equals("QA") ? "QA-MGR" : departmentCode.equals("MFG") || departmentCode.equals("FIL")
             ? "PROD-SUP" : null;
         if (lead != null) {
@@ -196,9 +194,6 @@ public final class DemoTenantSeeder {
                 hired.plusMonths(6 + random.nextInt(30))));
           }
         }
-      }
-      if (siteCode == null) {
-        throw new IllegalStateException("unknown site");
       }
     }
     LOG.info("Seeding demo organisation: {} sites, {} departments, {} job roles, {} people, {} role holdings",
@@ -246,19 +241,6 @@ public final class DemoTenantSeeder {
                 + "ON CONFLICT (user_id, role) WHERE revoked_at IS NULL DO NOTHING")
             .executeBatch(grants))
         .mapEmpty();
-  }
-
-  private static int siteIndex(UUID siteId) {
-    for (int i = 0; i < SITES.length; i++) {
-      if (id("site", SITES[i][0]).equals(siteId)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("unknown site " + siteId);
-  }
-
-  private static int departmentIndex(List<Tuple> departments, Tuple department) {
-    return departments.indexOf(department);
   }
 
   /** Stable ids for demo rows, so re-seeding finds the same records. */
