@@ -6,21 +6,18 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 import io.traceline.platform.Platform;
 import io.traceline.platform.config.Config;
+import io.traceline.tenants.FirstAdmin;
+import io.traceline.tenants.IdentityDirectory;
 import io.vertx.core.json.JsonObject;
-import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
-import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
 import org.keycloak.admin.client.resource.RealmResource;
-import org.keycloak.representations.idm.CredentialRepresentation;
-import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * The platform under test: one instance per test JVM on a free port, against the test PostgreSQL and
@@ -39,6 +36,7 @@ public final class TestPlatform {
   private final Api api;
   private final Tokens tokens;
   private final Keycloak keycloakAdmin;
+  private final IdentityDirectory directory;
 
   private TestPlatform(Platform platform) {
     this.platform = platform;
@@ -51,6 +49,7 @@ public final class TestPlatform {
         .clientId(platform.config().keycloakAdminClientId())
         .clientSecret(platform.config().keycloakAdminClientSecret())
         .build();
+    this.directory = new IdentityDirectory(keycloakAdmin, TestKeycloak.REALM);
   }
 
   public static synchronized TestPlatform get() {
@@ -128,30 +127,12 @@ public final class TestPlatform {
         email, this);
   }
 
-  /** A login that belongs to the given tenants (organizations), with {@link #USER_PASSWORD}. */
-  public String newUser(String username, String givenName, String familyName, TenantFixture... tenants) {
-    UserRepresentation user = new UserRepresentation();
-    user.setUsername(username);
-    user.setEmail(username.contains("@") ? username : username + "@users.example");
-    user.setFirstName(givenName);
-    user.setLastName(familyName);
-    user.setEnabled(true);
-    user.setEmailVerified(true);
-    CredentialRepresentation credential = new CredentialRepresentation();
-    credential.setType(CredentialRepresentation.PASSWORD);
-    credential.setValue(USER_PASSWORD);
-    credential.setTemporary(false);
-    user.setCredentials(List.of(credential));
-    String id;
-    try (Response created = realm().users().create(user)) {
-      id = CreatedResponseUtil.getCreatedId(created);
-    }
+  /** A login (username = e-mail) that belongs to the given tenants, with {@link #USER_PASSWORD}. */
+  public String newUser(String email, String givenName, String familyName, TenantFixture... tenants) {
+    String id = directory.ensureUser(new FirstAdmin(email, givenName, familyName)).id();
+    directory.setPassword(id, USER_PASSWORD);
     for (TenantFixture tenant : tenants) {
-      try (Response added = realm().organizations().get(tenant.organizationId()).members().addMember(id)) {
-        if (added.getStatus() >= 300) {
-          throw new IllegalStateException("Could not add " + username + " to " + tenant.slug() + ": " + added.getStatus());
-        }
-      }
+      directory.ensureMember(tenant.organizationId(), id);
     }
     return id;
   }
