@@ -53,7 +53,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router() {
     ProblemResponder problems = new ProblemResponder(components.contract);
-    BearerAuthentication authentication = new BearerAuthentication(components.oauth2);
+    BearerAuthentication authentication = new BearerAuthentication(components.oauth2, components.config.keycloakAudience());
 
     RouterBuilder api = RouterBuilder.create(vertx, components.contract, RequestExtractor.withBodyHandler());
     api.getRoute("provisionTenant").addHandler(components.operatorHandlers::provision);

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 import io.vertx.core.json.JsonObject;
 
@@ -28,6 +29,12 @@ public final class Api {
   }
 
   public Response send(String method, String path, String token, String body, String contentType) {
+    return send(method, path, token, body, contentType, Map.of());
+  }
+
+  /** As {@link #send(String, String, String, String, String)}, with extra request headers. */
+  public Response send(String method, String path, String token, String body, String contentType,
+                       Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
@@ -36,11 +43,12 @@ public final class Api {
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
+    headers.forEach(request::header);
     try {
       HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
           response.headers().firstValue("Location").orElse(null), response.headers().firstValue("Allow").orElse(null),
-          response.body());
+          response.body(), response.headers());
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e, e);
     } catch (InterruptedException e) {
@@ -49,8 +57,18 @@ public final class Api {
     }
   }
 
-  /** What came back; {@link #json()} parses the body. */
-  public record Response(int status, String contentType, String location, String allow, String body) {
+  /** What came back; {@link #json()} parses the body, {@link #header(String)} reads any response header. */
+  public record Response(int status, String contentType, String location, String allow, String body,
+                         java.net.http.HttpHeaders headers) {
+
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
+    /** The request's trace id, from the {@code X-Trace-Id} response header. */
+    public String traceId() {
+      return header("X-Trace-Id");
+    }
 
     public JsonObject json() {
       return new JsonObject(body);
