@@ -5,7 +5,14 @@ import java.util.List;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.traceline.platform.access.AccessHandlers;
 import io.traceline.platform.access.AccessService;
+import io.traceline.platform.cluster.ClusterMember;
 import io.traceline.platform.config.Config;
+import io.traceline.platform.jobs.JobKind;
+import io.traceline.platform.jobs.JobOperatorHandlers;
+import io.traceline.platform.jobs.JobQueue;
+import io.traceline.platform.jobs.JobRuntime;
+import io.traceline.platform.jobs.internal.JobRepository;
+import io.traceline.platform.jobs.internal.ProbeJobKind;
 import io.traceline.platform.db.Database;
 import io.traceline.platform.health.Readiness;
 import io.traceline.platform.http.ApiContract;
@@ -47,12 +54,18 @@ public final class Components {
   final WebClient web;
   final Readiness readiness = new Readiness();
   final TenantOperatorHandlers operatorHandlers;
+  final ClusterMember member;
+  final Pool jobsPool;
+  final JobQueue jobQueue;
+  final JobOperatorHandlers jobHandlers;
+  final List<JobKind> jobKinds;
   final AccessHandlers accessHandlers;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
-  Components(Config config, Vertx vertx, PrometheusMeterRegistry meters, SchemaMigrator migrator) {
+  Components(Config config, Vertx vertx, PrometheusMeterRegistry meters, SchemaMigrator migrator, ClusterMember member) {
     this.config = config;
+    this.member = member;
     this.vertx = vertx;
     this.meters = meters;
     this.migrator = migrator;
@@ -72,6 +85,12 @@ public final class Components {
     this.web = WebClient.create(vertx);
     this.operatorHandlers = new TenantOperatorHandlers(provisioner, registry);
     this.accessHandlers = new AccessHandlers(new AccessService(tenantScope, directory, workers));
+    int jobConnections = config.cluster().jobsConcurrency() + 2;
+    this.jobsPool = Database.pool(vertx, config, "traceline-jobs", jobConnections,
+        JobRuntime.APPLICATION_NAME_PREFIX + member.memberId());
+    this.jobQueue = new JobQueue(member, pool);
+    this.jobHandlers = new JobOperatorHandlers(pool, jobQueue, member);
+    this.jobKinds = List.of(new ProbeJobKind(vertx, new JobRepository(), member.memberId()));
   }
 
   /** The parts that need I/O to build: the realm's OIDC metadata and keys, and the API contract. */
@@ -98,6 +117,6 @@ public final class Components {
   Future<Void> close() {
     directory.close();
     web.close();
-    return workers.close().compose(v -> pool.close());
+    return workers.close().compose(v -> pool.close()).compose(v -> jobsPool.close());
   }
 }

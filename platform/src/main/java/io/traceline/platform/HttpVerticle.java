@@ -59,6 +59,11 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("provisionTenant").addHandler(components.operatorHandlers::provision);
     api.getRoute("listTenants").addHandler(components.operatorHandlers::list);
     api.getRoute("getTenant").addHandler(components.operatorHandlers::get);
+    api.getRoute("listJobs").addHandler(components.jobHandlers::list);
+    api.getRoute("getJob").addHandler(components.jobHandlers::get);
+    api.getRoute("retryJob").addHandler(components.jobHandlers::retry);
+    api.getRoute("startProbeJob").addHandler(components.jobHandlers::probe);
+    api.getRoute("getCluster").addHandler(components.jobHandlers::cluster);
     api.getRoute("getMe").addHandler(components.accessHandlers::me);
     api.getRoute("listRoleGrants").addHandler(components.accessHandlers::list);
     api.getRoute("getRoleGrant").addHandler(components.accessHandlers::get);

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.traceline.platform.cluster.ClusterMember;
 import io.traceline.platform.config.Config;
+import io.traceline.platform.jobs.JobRuntime;
 import io.traceline.platform.demo.DemoTenantSeeder;
 import io.traceline.platform.dev.EmbeddedPostgresServer;
 import io.traceline.platform.dev.KeycloakDevServer;
@@ -50,15 +52,22 @@ public final class Platform implements AutoCloseable {
   private final Components components;
   private final EmbeddedPostgresServer embeddedPostgres;
   private final KeycloakDevServer embeddedKeycloak;
+  private final ClusterMember member;
+  private final String httpDeployment;
+  private final String jobRuntimeDeployment;
   private volatile boolean closed;
 
   private Platform(Config config, Vertx vertx, Components components, EmbeddedPostgresServer embeddedPostgres,
-                   KeycloakDevServer embeddedKeycloak) {
+                   KeycloakDevServer embeddedKeycloak, ClusterMember member, String httpDeployment,
+                   String jobRuntimeDeployment) {
     this.config = config;
     this.vertx = vertx;
     this.components = components;
     this.embeddedPostgres = embeddedPostgres;
     this.embeddedKeycloak = embeddedKeycloak;
+    this.member = member;
+    this.httpDeployment = httpDeployment;
+    this.jobRuntimeDeployment = jobRuntimeDeployment;
   }
 
   public static Platform start(Config requested) {
@@ -66,6 +75,7 @@ public final class Platform implements AutoCloseable {
     routeJavaUtilLogging();
     EmbeddedPostgresServer postgres = null;
     KeycloakDevServer keycloak = null;
+    ClusterMember member = null;
     Vertx vertx = null;
     try {
       // The two embedded servers start in parallel: Keycloak takes ~20-60 s, PostgreSQL a few.
@@ -75,7 +85,7 @@ public final class Platform implements AutoCloseable {
               requested.dataDir().resolve("keycloak"), requested.keycloakDevPort(), false, requested.keycloakRealm()));
       Config config = requested;
       if (config.dbUrl().isEmpty()) {
-        postgres = EmbeddedPostgresServer.start(config.dataDir().resolve("postgres"), false);
+        postgres = EmbeddedPostgresServer.start(config.dataDir().resolve("postgres"), false, config.embeddedDbPort());
         config = config.withDatabase(postgres.url(), postgres.user(), postgres.password());
       }
       keycloak = join(keycloakStart);
@@ -106,10 +116,16 @@ public final class Platform implements AutoCloseable {
           .withMetrics(new MicrometerMetricsFactory(meters))
           .build();
 
-      Components components = await(new Components(config, vertx, meters, migrator).load());
+      member = ClusterMember.start(config.cluster());
+      Components components = await(new Components(config, vertx, meters, migrator, member).load());
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-      await(vertx.deployVerticle(() -> new HttpVerticle(components), new DeploymentOptions().setInstances(instances)));
-      Platform platform = new Platform(config, vertx, components, postgres, keycloak);
+      // An instance with jobs disabled serves HTTP and enqueues jobs, but runs none.
+      String jobRuntime = config.cluster().jobsEnabled()
+          ? await(vertx.deployVerticle(new JobRuntime(member, components.jobsPool, components.jobKinds, config.cluster(), meters)))
+          : null;
+      String http = await(vertx.deployVerticle(() -> new HttpVerticle(components),
+          new DeploymentOptions().setInstances(instances)));
+      Platform platform = new Platform(config, vertx, components, postgres, keycloak, member, http, jobRuntime);
       platform.catchUpTenants();
       if (config.seedDemo()) {
         await(new DemoTenantSeeder(components.provisioner, components.registry, components.tenantScope,
@@ -121,6 +137,9 @@ public final class Platform implements AutoCloseable {
     } catch (RuntimeException e) {
       if (vertx != null) {
         vertx.close();
+      }
+      if (member != null) {
+        member.close();
       }
       if (keycloak != null) {
         keycloak.close();
@@ -167,6 +186,10 @@ public final class Platform implements AutoCloseable {
     return vertx;
   }
 
+  public ClusterMember member() {
+    return member;
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {
@@ -176,8 +199,14 @@ public final class Platform implements AutoCloseable {
     LOG.info("Shutting down: no longer ready, draining requests for up to {} s", config.shutdownGrace().toSeconds());
     components.readiness.startDraining();
     try {
-      Future<Void> undeployAll = Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
-      undeployAll.toCompletionStage().toCompletableFuture().get(config.shutdownGrace().toSeconds() + 5, TimeUnit.SECONDS);
+      // HTTP first (drain requests), then the job runtime (finish chunks in flight), then hand this member's
+      // partitions to the others (graceful Hazelcast shutdown), then the pools.
+      vertx.undeploy(httpDeployment).toCompletionStage().toCompletableFuture()
+          .get(config.shutdownGrace().toSeconds() + 5, TimeUnit.SECONDS);
+      if (jobRuntimeDeployment != null) {
+        vertx.undeploy(jobRuntimeDeployment).toCompletionStage().toCompletableFuture().get(35, TimeUnit.SECONDS);
+      }
+      member.close();
       components.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

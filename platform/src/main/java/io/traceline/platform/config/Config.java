@@ -26,7 +26,9 @@ public record Config(
     String keycloakAdminClientSecret,
     int keycloakDevPort,
     Duration shutdownGrace,
-    boolean seedDemo) {
+    boolean seedDemo,
+    int embeddedDbPort,
+    ClusterConfig cluster) {
 
   public enum Mode { DEV, PROD }
 
@@ -58,7 +60,9 @@ public record Config(
         read.string("TRACELINE_KEYCLOAK_ADMIN_CLIENT_SECRET", dev ? DEV_ADMIN_CLIENT_SECRET : ""),
         read.port("TRACELINE_KEYCLOAK_DEV_PORT", 8180),
         Duration.ofSeconds(read.positiveLong("TRACELINE_SHUTDOWN_GRACE_SECONDS", 20)),
-        read.bool("TRACELINE_DEMO", dev));
+        read.bool("TRACELINE_DEMO", dev),
+        read.port("TRACELINE_EMBEDDED_DB_PORT", 0),
+        ClusterConfig.read(read, dev));
     config.check();
     return config;
   }
@@ -76,25 +80,33 @@ public record Config(
   public Config withKeycloakUrl(String url) {
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         Optional.of(url), keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
-        keycloakDevPort, shutdownGrace, seedDemo);
+        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster);
+  }
+
+  public Config withCluster(ClusterConfig clusterConfig) {
+    return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
+        keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
+        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, clusterConfig);
   }
 
   public Config withHttpPort(int port) {
     return new Config(mode, httpHost, port, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
-        keycloakDevPort, shutdownGrace, seedDemo);
+        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster);
   }
 
   public Config withDatabase(String url, String user, String password) {
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, Optional.of(url), user, password, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
-        keycloakDevPort, shutdownGrace, seedDemo);
+        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster);
   }
 
   @Override
   public String toString() {
     return "Config[mode=" + mode + ", http=" + httpHost + ":" + httpPort + ", dataDir=" + dataDir
         + ", db=" + dbUrl.orElse("(embedded)") + ", dbUser=" + dbUser + ", keycloak=" + keycloakUrl.orElse("(embedded)")
-        + ", realm=" + keycloakRealm + ", demo=" + seedDemo + "]";
+        + ", realm=" + keycloakRealm + ", demo=" + seedDemo + ", cluster=" + cluster.name() + "@" + cluster.port()
+        + (cluster.members().isEmpty() ? "" : " members " + cluster.members())
+        + cluster.kubernetesServiceDns().map(dns -> " dns " + dns).orElse("") + "]";
   }
 }

@@ -18,11 +18,20 @@ public final class Database {
   }
 
   public static Pool pool(Vertx vertx, Config config) {
+    return pool(vertx, config, "traceline", config.dbPoolSize(), "traceline");
+  }
+
+  /**
+   * A pool of its own, e.g. for the job runtime: its sessions carry {@code applicationName}, so other
+   * members can find (and end) them when this member dies.
+   */
+  public static Pool pool(Vertx vertx, Config config, String name, int size, String applicationName) {
     PgConnectOptions connect = connectOptions(config);
+    connect.addProperty("application_name", applicationName);
     PoolOptions pool = new PoolOptions()
-        .setName("traceline")
-        .setMaxSize(config.dbPoolSize())
-        .setMaxWaitQueueSize(config.dbPoolSize() * 64)
+        .setName(name)
+        .setMaxSize(size)
+        .setMaxWaitQueueSize(size * 64)
         .setShared(true);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }

@@ -31,10 +31,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * Starts PostgreSQL on a free port with its data in {@code dataDirectory}; {@code fresh} wipes it first.
    */
   public static EmbeddedPostgresServer start(Path dataDirectory, boolean fresh) {
+    return start(dataDirectory, fresh, 0);
+  }
+
+  /** As {@link #start(Path, boolean)}, on {@code port} (0 picks a free one). */
+  public static EmbeddedPostgresServer start(Path dataDirectory, boolean fresh, int port) {
     try {
       Files.createDirectories(dataDirectory.getParent());
       long started = System.nanoTime();
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      EmbeddedPostgres postgres = builder
           .setDataDirectory(dataDirectory)
           .setCleanDataDirectory(fresh)
           // zonky turns synchronous_commit off by default; a system of record keeps commits durable.

@@ -6,10 +6,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.Optional;
 
 import io.traceline.platform.Platform;
+import io.traceline.platform.config.ClusterConfig;
 import io.traceline.platform.config.Config;
 import io.traceline.tenants.FirstAdmin;
 import io.traceline.tenants.IdentityDirectory;
@@ -67,7 +70,10 @@ public final class TestPlatform {
     return new Config(Config.Mode.PROD, "127.0.0.1", httpPort, 1_048_576,
         TestDatabase.TestWork.dir().resolve("platform"), Optional.of(db.url()), db.user(), db.password(), 8,
         Optional.of(TestKeycloak.url()), TestKeycloak.REALM, "traceline-api", "traceline-provisioner",
-        Config.DEV_ADMIN_CLIENT_SECRET, 0, Duration.ofSeconds(5), false);
+        Config.DEV_ADMIN_CLIENT_SECRET, 0, Duration.ofSeconds(5), false, 0,
+        // The shared instance runs no jobs: job tests start clusters of their own, which must be alone
+        // on the job tables to show exactly-once and whole-cluster restarts.
+        ClusterConfig.loopback("traceline-shared-" + UUID.randomUUID(), freePort(), List.of(), false));
   }
 
   public Platform platform() {
@@ -135,6 +141,10 @@ public final class TestPlatform {
       directory.ensureMember(tenant.organizationId(), id);
     }
     return id;
+  }
+
+  public static int freePort() {
+    return TestKeycloak.freePort();
   }
 
   public static Path workDir() {

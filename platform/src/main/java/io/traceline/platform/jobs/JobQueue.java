@@ -1,0 +1,47 @@
+package io.traceline.platform.jobs;
+
+import java.util.UUID;
+
+import io.traceline.platform.cluster.ClusterMember;
+import io.traceline.platform.jobs.internal.JobRepository;
+import io.traceline.tenants.Ids;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+
+/**
+ * Where features put work for later (the outbox): {@link #enqueue} writes the job in the caller's own
+ * transaction, so a committed change always has its job and a rolled-back one never does.
+ */
+public final class JobQueue {
+
+  private final ClusterMember member;
+  private final JobRepository repository = new JobRepository();
+  private final Pool pool;
+
+  public JobQueue(ClusterMember member, Pool pool) {
+    this.member = member;
+    this.pool = pool;
+  }
+
+  /** Adds the job inside the caller's transaction; returns its id (the existing one for a known dedupe key). */
+  public Future<UUID> enqueue(SqlConnection connection, NewJob job) {
+    UUID id = Ids.newId();
+    return repository.insert(connection, id, member.partitionOf(id.toString()), job);
+  }
+
+  /** Adds the job in a transaction of its own and wakes the cluster when it is due now. */
+  public Future<UUID> submit(NewJob job) {
+    return pool.withTransaction(connection -> enqueue(connection, job))
+        .onSuccess(id -> {
+          if (!job.runAt().isAfter(java.time.Instant.now())) {
+            wake();
+          }
+        });
+  }
+
+  /** After committing a job due now: every member looks for work at once instead of at its next poll. */
+  public void wake() {
+    member.wakeAll("job enqueued");
+  }
+}

@@ -1,0 +1,306 @@
+package io.traceline.platform.jobs;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.traceline.platform.cluster.ClusterMember;
+import io.traceline.platform.config.ClusterConfig;
+import io.traceline.platform.jobs.internal.JobRepository;
+import io.traceline.platform.jobs.internal.JobRepository.ClaimedChunk;
+import io.traceline.tenants.TenantSlug;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs due jobs and their chunks on this member. PostgreSQL is the durable truth; Hazelcast says which
+ * partitions this member owns. Each poll (and each wake-up from another member) plans the due jobs of
+ * owned partitions and works ready chunks of owned partitions, a few at a time. Every chunk runs in one
+ * transaction that locks the chunk row ({@code FOR UPDATE SKIP LOCKED}), does the work and marks it
+ * done: a member that dies mid-chunk rolls back, its partitions move to the survivors, and they run the
+ * chunk again — once in effect. When a member leaves, survivors end its database sessions so its locks
+ * free at once rather than when TCP keepalive notices.
+ */
+public final class JobRuntime extends VerticleBase {
+
+  public static final String APPLICATION_NAME_PREFIX = "tl-jobs-";
+  private static final Logger LOG = LoggerFactory.getLogger(JobRuntime.class);
+  private static final int PLAN_BATCH = 20;
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+  private final ClusterMember member;
+  private final Pool jobsPool;
+  private final Map<String, JobKind> kinds;
+  private final ClusterConfig config;
+  private final MeterRegistry meters;
+  private final JobRepository repository = new JobRepository();
+  private final Map<String, AtomicLong> jobCounts = Map.of("scheduled", new AtomicLong(), "running", new AtomicLong(),
+      "dead", new AtomicLong());
+
+  private Timer timerLag;
+  private Counter chunksDone;
+  private Counter chunksRetried;
+  private Counter chunksDead;
+  private Counter rowsAffected;
+  private long pollTimer;
+  private long gaugeTimer;
+  private boolean ticking;
+  private boolean tickAgain;
+  private boolean stopping;
+  private int inFlight;
+  private Promise<Void> drained;
+
+  public JobRuntime(ClusterMember member, Pool jobsPool, List<JobKind> kinds, ClusterConfig config, MeterRegistry meters) {
+    this.member = member;
+    this.jobsPool = jobsPool;
+    this.kinds = kinds.stream().collect(java.util.stream.Collectors.toMap(JobKind::name, kind -> kind));
+    this.config = config;
+    this.meters = meters;
+  }
+
+  @Override
+  public Future<?> start() {
+    timerLag = Timer.builder("traceline.jobs.timer.lag").description("Planned time minus due time of jobs and timers")
+        .publishPercentileHistogram().register(meters);
+    chunksDone = Counter.builder("traceline.jobs.chunks").tag("outcome", "done").register(meters);
+    chunksRetried = Counter.builder("traceline.jobs.chunks").tag("outcome", "retried").register(meters);
+    chunksDead = Counter.builder("traceline.jobs.chunks").tag("outcome", "dead").register(meters);
+    rowsAffected = Counter.builder("traceline.jobs.rows").description("Rows affected by completed chunks").register(meters);
+    Gauge.builder("traceline.cluster.members", member, ClusterMember::memberCount).register(meters);
+    jobCounts.forEach((state, count) -> Gauge.builder("traceline.jobs", count, AtomicLong::get).tag("state", state)
+        .description("Jobs by state, all tenants").register(meters));
+
+    member.onWake(() -> context.runOnContext(v -> tick()));
+    member.onMembershipChange(departed -> context.runOnContext(v -> releaseDeparted(departed)),
+        () -> context.runOnContext(v -> tick()));
+    pollTimer = vertx.setPeriodic(config.jobsPollInterval().toMillis(), id -> tick());
+    gaugeTimer = vertx.setPeriodic(5_000, id -> refreshCounts());
+    refreshCounts();
+    tick();
+    return Future.succeededFuture();
+  }
+
+  /** Stops taking work and waits for the chunks in flight (their transactions) to finish. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(gaugeTimer);
+    if (inFlight == 0) {
+      return Future.succeededFuture();
+    }
+    drained = Promise.promise();
+    vertx.setTimer(30_000, id -> drained.tryComplete());
+    return drained.future();
+  }
+
+  private void tick() {
+    if (stopping) {
+      return;
+    }
+    if (ticking) {
+      tickAgain = true;
+      return;
+    }
+    ticking = true;
+    Set<Integer> owned = member.ownedPartitions();
+    planDue(owned)
+        .compose(v -> repository.completeFinished(jobsPool))
+        .onFailure(failure -> LOG.warn("Job scheduling round failed: {}", JobFailure.describe(failure)))
+        .onComplete(done -> {
+          ticking = false;
+          fillSlots(owned);
+          if (tickAgain) {
+            tickAgain = false;
+            tick();
+          }
+        });
+  }
+
+  /**
+   * Plans the due jobs of owned partitions, each in a transaction of its own (a failed statement rolls the
+   * whole transaction back, so one bad job must not undo the others), until none are left.
+   */
+  private Future<Void> planDue(Set<Integer> owned) {
+    if (owned.isEmpty() || stopping) {
+      return Future.succeededFuture();
+    }
+    return jobsPool.withTransaction(connection -> repository.claimDue(connection, owned, 1)
+            .compose(jobs -> jobs.isEmpty() ? Future.succeededFuture((Job) null) : plan(connection, jobs.get(0))))
+        .recover(failure -> failure instanceof PlanningFailed planning ? recordPlanningFailure(planning)
+            : Future.failedFuture(failure))
+        .compose(job -> job == null ? Future.succeededFuture() : planDue(owned));
+  }
+
+  private Future<Job> plan(SqlConnection connection, Job job) {
+    JobKind kind = kinds.get(job.kind());
+    Future<Integer> chunks = kind == null
+        ? Future.failedFuture(JobFailure.permanent("No job kind '" + job.kind() + "' on this platform"))
+        : inTenant(connection, job).compose(v -> kind.plan(connection, job));
+    return chunks
+        .compose(count -> {
+          List<Tuple> rows = new ArrayList<>(Math.max(1, count));
+          for (int chunk = 0; chunk < Math.max(1, count); chunk++) {
+            rows.add(Tuple.of(job.id(), chunk, member.partitionOf(job.id() + ":" + chunk)));
+          }
+          return repository.markPlanned(connection, job.id(), rows);
+        })
+        .map(v -> {
+          timerLag.record(Duration.between(job.runAt(), OffsetDateTime.now()));
+          return job;
+        })
+        .recover(failure -> Future.failedFuture(new PlanningFailed(job, failure)));
+  }
+
+  /** After the planning transaction rolled back: a permanent failure (or too many) makes the job dead. */
+  private Future<Job> recordPlanningFailure(PlanningFailed planning) {
+    Job job = planning.job;
+    boolean retry = JobFailure.isTransient(planning.getCause());
+    return repository.recordPlanningFailure(jobsPool, job.id(), "planning: " + JobFailure.describe(planning.getCause()),
+            retry, config.jobsMaxAttempts())
+        .map(job);
+  }
+
+  /** Carries the job whose planning failed out of its rolled-back transaction. */
+  private static final class PlanningFailed extends RuntimeException {
+    private final transient Job job;
+
+    PlanningFailed(Job job, Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.job = job;
+    }
+  }
+
+  /** Starts chunk workers up to the configured concurrency; each keeps taking chunks until none is ready. */
+  private void fillSlots(Set<Integer> owned) {
+    while (!stopping && inFlight < config.jobsConcurrency()) {
+      inFlight++;
+      work(owned);
+    }
+  }
+
+  private void work(Set<Integer> owned) {
+    runOneChunk(owned).onComplete(result -> {
+      if (!stopping && result.succeeded() && result.result()) {
+        work(owned);
+        return;
+      }
+      if (result.failed()) {
+        LOG.warn("A chunk transaction failed: {}", JobFailure.describe(result.cause()));
+      }
+      inFlight--;
+      if (stopping && inFlight == 0 && drained != null) {
+        drained.tryComplete();
+      }
+    });
+  }
+
+  /** Claims and runs one ready chunk; false when there is none. */
+  private Future<Boolean> runOneChunk(Set<Integer> owned) {
+    return jobsPool.withTransaction(connection -> claim(connection, owned)
+            .compose(claimed -> claimed == null ? Future.succeededFuture(false) : execute(connection, claimed).map(true)))
+        .recover(failure -> failure instanceof ChunkFailed chunk ? recordChunkFailure(chunk).map(true)
+            : Future.failedFuture(failure));
+  }
+
+  private Future<ClaimedChunk> claim(SqlConnection connection, Set<Integer> owned) {
+    Future<ClaimedChunk> mine = owned.isEmpty() ? Future.succeededFuture() : repository.claimChunk(connection, owned, null);
+    // Backstop: a chunk that waited past the steal threshold is taken by whoever is free.
+    return mine.compose(claimed -> claimed != null ? Future.succeededFuture(claimed)
+        : repository.claimChunk(connection, owned, config.jobsStealAfter()));
+  }
+
+  /** The chunk's work and its "done" mark, in the claiming transaction: both commit, or neither. */
+  private Future<Void> execute(SqlConnection connection, ClaimedChunk claimed) {
+    Job job = claimed.job();
+    JobKind kind = kinds.get(job.kind());
+    Future<Long> work = kind == null ? Future.failedFuture(JobFailure.permanent("No job kind '" + job.kind() + "'"))
+        : inTenant(connection, job).compose(v -> kind.runChunk(connection, job, claimed.chunkNo(), claimed.attempt()));
+    return work
+        .recover(failure -> Future.failedFuture(new ChunkFailed(claimed, failure)))
+        .compose(rows -> repository.markChunkDone(connection, job.id(), claimed.chunkNo(), member.memberId(), rows)
+            .onSuccess(v -> {
+              chunksDone.increment();
+              rowsAffected.increment(rows);
+            }));
+  }
+
+  /**
+   * After the chunk's transaction rolled back: one more attempt later (transient, attempts left) or dead.
+   * The chunk row is locked again with SKIP LOCKED: if another member already took it, that run decides.
+   */
+  private Future<Void> recordChunkFailure(ChunkFailed failed) {
+    ClaimedChunk claimed = failed.chunk;
+    Throwable failure = failed.getCause();
+    return jobsPool.withTransaction(connection -> repository.lockChunkAttempts(connection, claimed.job().id(), claimed.chunkNo())
+            .compose(attempts -> {
+              if (attempts == null) {
+                return Future.succeededFuture((Boolean) null);
+              }
+              boolean retry = JobFailure.isTransient(failure) && attempts + 1 < config.jobsMaxAttempts();
+              return repository.recordChunkFailure(connection, claimed.job().id(), claimed.chunkNo(),
+                  JobFailure.describe(failure), retry, backoff(attempts));
+            }))
+        .map(dead -> {
+          if (Boolean.TRUE.equals(dead)) {
+            chunksDead.increment();
+            LOG.warn("Job {} ({}) chunk {} is dead: {}", claimed.job().id(), claimed.job().kind(), claimed.chunkNo(),
+                JobFailure.describe(failure));
+          } else if (Boolean.FALSE.equals(dead)) {
+            chunksRetried.increment();
+          }
+          return null;
+        });
+  }
+
+  /** Carries the chunk whose work failed out of its rolled-back transaction. */
+  private static final class ChunkFailed extends RuntimeException {
+    private final transient ClaimedChunk chunk;
+
+    ChunkFailed(ClaimedChunk chunk, Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.chunk = chunk;
+    }
+  }
+
+  private Future<Void> inTenant(SqlConnection connection, Job job) {
+    if (job.tenant() == null) {
+      return Future.succeededFuture();
+    }
+    return connection.preparedQuery("SELECT set_config('search_path', $1, true)")
+        .execute(Tuple.of(new TenantSlug(job.tenant()).schemaName())).mapEmpty();
+  }
+
+  /** Exponential backoff from the configured base, capped. */
+  Duration backoff(int attemptsSoFar) {
+    long millis = config.jobsRetryBase().toMillis() << Math.min(attemptsSoFar, 16);
+    return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
+  }
+
+  private void releaseDeparted(String departedMember) {
+    repository.terminateSessionsOf(jobsPool, APPLICATION_NAME_PREFIX + departedMember)
+        .onSuccess(count -> LOG.info("Member {} left; ended {} of its database sessions", departedMember, count))
+        .onFailure(failure -> LOG.warn("Could not end the sessions of departed member {}: {}", departedMember,
+            JobFailure.describe(failure)))
+        .onComplete(done -> tick());
+  }
+
+  private void refreshCounts() {
+    repository.countsByState(jobsPool).onSuccess(counts ->
+        jobCounts.forEach((state, count) -> count.set(counts.getLong(state, 0L))));
+  }
+}
