@@ -184,6 +184,22 @@ class ChartRenderTest {
     }
 
     @Test
+    @DisplayName("configures the job runtime from values, and names the Hazelcast cluster after the release")
+    void jobRuntime() {
+      Map<String, Object> defaults = Chart.render().configMap().map("data");
+      assertThat(defaults).containsEntry("TRACELINE_JOBS_ENABLED", "true")
+          .containsEntry("TRACELINE_JOBS_POLL_MILLIS", "500")
+          .containsEntry("TRACELINE_JOBS_CONCURRENCY", "4")
+          .containsEntry("TRACELINE_CLUSTER_NAME", FULLNAME);
+
+      Map<String, Object> tuned = Chart.render(Map.of("jobs.enabled", "false", "jobs.concurrency", "8",
+          "jobs.maxAttempts", "7")).configMap().map("data");
+      assertThat(tuned).containsEntry("TRACELINE_JOBS_ENABLED", "false")
+          .containsEntry("TRACELINE_JOBS_CONCURRENCY", "8")
+          .containsEntry("TRACELINE_JOBS_MAX_ATTEMPTS", "7");
+    }
+
+    @Test
     @DisplayName("points Hazelcast discovery at the headless Service's fully qualified name")
     void discoveryDns() {
       assertThat(Chart.render().configMap().string("data.TRACELINE_CLUSTER_KUBERNETES_SERVICE_DNS"))
