@@ -123,7 +123,7 @@ public final class JobRuntime extends VerticleBase {
         .onFailure(failure -> LOG.warn("Job scheduling round failed: {}", JobFailure.describe(failure)))
         .onComplete(done -> {
           ticking = false;
-          fillSlots(owned);
+          fillSlots();
           if (tickAgain) {
             tickAgain = false;
             tick();
@@ -186,17 +186,18 @@ public final class JobRuntime extends VerticleBase {
   }
 
   /** Starts chunk workers up to the configured concurrency; each keeps taking chunks until none is ready. */
-  private void fillSlots(Set<Integer> owned) {
+  private void fillSlots() {
     while (!stopping && inFlight < config.jobsConcurrency()) {
       inFlight++;
-      work(owned);
+      work();
     }
   }
 
-  private void work(Set<Integer> owned) {
-    runOneChunk(owned).onComplete(result -> {
+  /** One worker: takes chunks until none is ready. Ownership is read again for every chunk, since it moves. */
+  private void work() {
+    runOneChunk(member.ownedPartitions()).onComplete(result -> {
       if (!stopping && result.succeeded() && result.result()) {
-        work(owned);
+        work();
         return;
       }
       if (result.failed()) {
