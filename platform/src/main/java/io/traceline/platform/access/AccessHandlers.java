@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import io.traceline.platform.http.ApiRequest;
 import io.traceline.platform.http.BearerAuthentication;
+import io.traceline.platform.audit.ReasonForChange;
+import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.Responses;
 import io.traceline.platform.http.TenantGate;
 import io.vertx.core.json.JsonArray;
@@ -51,7 +53,7 @@ public final class AccessHandlers {
   public void grant(RoutingContext rc) {
     JsonObject body = ApiRequest.of(rc).body();
     ApplicationRole role = ApplicationRole.fromId(body.getString("role")).orElseThrow();
-    service.grant(TenantGate.tenant(rc), BearerAuthentication.caller(rc), body.getString("userId"), role,
+    service.grant(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), body.getString("userId"), role,
             body.getString("reason").strip())
         .onSuccess(grant -> {
           rc.response().putHeader("Location", "/api/v1/t/" + TenantGate.tenant(rc).slug() + "/role-grants/" + grant.id());
@@ -63,8 +65,42 @@ public final class AccessHandlers {
   public void revoke(RoutingContext rc) {
     ApiRequest request = ApiRequest.of(rc);
     UUID id = UUID.fromString(request.path("grantId"));
-    service.revoke(TenantGate.tenant(rc), BearerAuthentication.caller(rc), id, request.body().getString("reason").strip())
+    service.revoke(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), id,
+            request.body().getString("reason").strip())
         .onSuccess(grant -> Responses.json(rc, 200, grant.toJson()))
+        .onFailure(rc::fail);
+  }
+
+  public void users(RoutingContext rc) {
+    ApiRequest request = ApiRequest.of(rc);
+    int limit = request.limit();
+    service.users(TenantGate.tenant(rc), BearerAuthentication.caller(rc), request.queryBoolean("active"),
+            request.query("after"), limit + 1)
+        .onSuccess(users -> {
+          boolean more = users.size() > limit;
+          List<AppUser> page = more ? users.subList(0, limit) : users;
+          JsonArray items = new JsonArray();
+          page.forEach(user -> items.add(user.toJson()));
+          Responses.json(rc, 200, new JsonObject().put("items", items)
+              .put("next", more ? page.get(page.size() - 1).username() : null));
+        })
+        .onFailure(rc::fail);
+  }
+
+  public void deactivate(RoutingContext rc) {
+    setActive(rc, false);
+  }
+
+  public void reactivate(RoutingContext rc) {
+    setActive(rc, true);
+  }
+
+  private void setActive(RoutingContext rc, boolean active) {
+    ApiRequest request = ApiRequest.of(rc);
+    String reason = ReasonForChange.require(request.body());
+    service.setActive(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), request.path("userId"),
+            active, reason)
+        .onSuccess(user -> Responses.json(rc, 200, user.toJson()))
         .onFailure(rc::fail);
   }
 }

@@ -11,6 +11,9 @@ import java.util.Optional;
 
 import io.traceline.platform.Platform;
 import io.traceline.platform.config.Config;
+import io.traceline.platform.db.Database;
+import io.traceline.platform.dev.KeycloakDevServer;
+import io.traceline.tenants.JdbcSettings;
 import io.traceline.tenants.FirstAdmin;
 import io.traceline.tenants.IdentityDirectory;
 import io.vertx.core.json.JsonObject;
@@ -61,13 +64,23 @@ public final class TestPlatform {
     return instance;
   }
 
-  /** A configuration like production's (no dev mode, no demo) pointing at the test servers. */
+  /** The login role the platform under test runs as; the test database's own user owns the schemas. */
+  public static final String RUNTIME_ROLE = "traceline_app";
+  public static final String RUNTIME_PASSWORD = "traceline-app-test";
+
+  /**
+   * A configuration like production's (no dev mode, no demo) pointing at the test servers: migrations run as the
+   * test database's user (the owner), the pool as {@link #RUNTIME_ROLE}, which lacks the privileges to rewrite
+   * the audit trail.
+   */
   public static Config config(int httpPort) {
     TestDatabase.Settings db = TestDatabase.get();
+    Database.ensureRuntimeRole(new JdbcSettings(db.jdbcUrl(), db.user(), db.password()), RUNTIME_ROLE, RUNTIME_PASSWORD);
     return new Config(Config.Mode.PROD, "127.0.0.1", httpPort, 1_048_576,
-        TestDatabase.TestWork.dir().resolve("platform"), Optional.of(db.url()), db.user(), db.password(), 8,
+        TestDatabase.TestWork.dir().resolve("platform"), Optional.of(db.url()), RUNTIME_ROLE, RUNTIME_PASSWORD, 8,
         Optional.of(TestKeycloak.url()), TestKeycloak.REALM, "traceline-api", "traceline-provisioner",
-        Config.DEV_ADMIN_CLIENT_SECRET, 0, Duration.ofSeconds(5), false);
+        Config.DEV_ADMIN_CLIENT_SECRET, 0, Duration.ofSeconds(5), false, Optional.of(db.user()), db.password(),
+        "traceline-signing", Config.DEV_SIGNING_CLIENT_SECRET);
   }
 
   public Platform platform() {
@@ -90,9 +103,26 @@ public final class TestPlatform {
     return keycloakAdmin.realm(TestKeycloak.REALM);
   }
 
+  /** A connection as the test database's user: the schemas' owner (a superuser on the embedded database). */
   public Connection jdbc() throws SQLException {
     TestDatabase.Settings db = TestDatabase.get();
     return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+  }
+
+  /** A connection as the platform's runtime role, with the privileges the platform itself has. */
+  public Connection runtimeJdbc() throws SQLException {
+    return DriverManager.getConnection(TestDatabase.get().jdbcUrl(), RUNTIME_ROLE, RUNTIME_PASSWORD);
+  }
+
+  /**
+   * Keycloak's master-realm admin (the bootstrap admin of the test Keycloak; TEST_KEYCLOAK_ADMIN_USER and
+   * _PASSWORD for an external one), for what the provisioning account may not do, such as creating clients.
+   */
+  public RealmResource masterAdminRealm() {
+    String user = System.getenv().getOrDefault("TEST_KEYCLOAK_ADMIN_USER", KeycloakDevServer.BOOTSTRAP_ADMIN);
+    String password = System.getenv().getOrDefault("TEST_KEYCLOAK_ADMIN_PASSWORD", KeycloakDevServer.BOOTSTRAP_ADMIN_PASSWORD);
+    return KeycloakBuilder.builder().serverUrl(platform.config().keycloakUrl().orElseThrow()).realm("master")
+        .clientId("admin-cli").username(user).password(password).build().realm(TestKeycloak.REALM);
   }
 
   public static String uniqueSlug(String prefix) {
