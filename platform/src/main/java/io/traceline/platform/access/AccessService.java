@@ -145,15 +145,8 @@ public final class AccessService {
               if (!active && userId.equals(caller.subject())) {
                 return Future.failedFuture(ProblemException.conflict("You cannot deactivate yourself"));
               }
-              Future<Void> lastAdmin = active ? Future.succeededFuture()
-                  : grants.lockActiveAdmins(connection).compose(locked -> users.otherActiveAdmins(connection, userId))
-                      .compose(others -> grants.activeRoles(connection, userId).compose(roles ->
-                          roles.contains(ApplicationRole.TENANT_ADMIN.id()) && others == 0
-                              ? Future.failedFuture(ProblemException.conflict("This is the tenant's last active "
-                                  + "tenant admin; make someone else tenant admin first"))
-                              : Future.<Void>succeededFuture()));
-              return lastAdmin
-                  .compose(ok -> users.setActive(connection, userId, active, caller.subject(), caller.name(), reason))
+              // The caller is an active tenant admin and not the user, so the tenant keeps an active admin.
+              return users.setActive(connection, userId, active, caller.subject(), caller.name(), reason)
                   .compose(after -> audit.record(connection, AuditEvent.of(AuditEvent.Actor.of(caller),
                           AuditEvent.Source.of(origin), active ? "user.reactivated" : "user.deactivated", USER, userId)
                           .withValues(before.toJson(), after.toJson()).withReason(reason))

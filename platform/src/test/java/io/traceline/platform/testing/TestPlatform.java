@@ -167,6 +167,30 @@ public final class TestPlatform {
     return id;
   }
 
+  /** A member of the tenants with a login (username = e-mail) and {@link #USER_PASSWORD}. */
+  public Person newMember(String given, String family, TenantFixture... tenants) {
+    String username = (given + "." + family).toLowerCase(Locale.ROOT).replaceAll("[^a-z.]", "") + "."
+        + uniqueSlug("u").substring(2) + "@people.example";
+    return new Person(newUser(username, given, family, tenants), username, given + " " + family);
+  }
+
+  /** Grants the application role through the API as the tenant's first admin. */
+  public void grantRole(TenantFixture tenant, String userId, String role) {
+    Api.Response response = api.post(tenant.path("/role-grants"), tenant.adminToken(), new JsonObject()
+        .put("userId", userId).put("role", role).put("reason", "Test fixture: " + role));
+    if (response.status() != 201) {
+      throw new IllegalStateException("Granting " + role + " failed: " + response);
+    }
+  }
+
+  /** Someone with a login: subject, username and printed name. */
+  public record Person(String id, String username, String name) {
+
+    public String token(TestPlatform platform) {
+      return platform.tokens().password(username, USER_PASSWORD);
+    }
+  }
+
   public static Path workDir() {
     return TestDatabase.TestWork.dir();
   }

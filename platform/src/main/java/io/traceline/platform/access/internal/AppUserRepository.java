@@ -87,15 +87,6 @@ public final class AppUserRepository {
         });
   }
 
-  /** Holders of an active tenant-admin grant who are not deactivated, other than {@code userId}. */
-  public Future<Long> otherActiveAdmins(SqlConnection connection, String userId) {
-    return connection.preparedQuery("SELECT count(DISTINCT g.user_id) AS admins FROM role_grant g "
-            + "LEFT JOIN app_user u ON u.user_id = g.user_id WHERE g.role = 'tenant-admin' AND g.revoked_at IS NULL "
-            + "AND coalesce(u.active, true) AND g.user_id <> $1")
-        .execute(Tuple.of(userId))
-        .map(rows -> rows.iterator().next().getLong("admins"));
-  }
-
   private static String quote(String schema) {
     return "\"" + schema.replace("\"", "\"\"") + "\"";
   }
