@@ -89,7 +89,7 @@ class SignaturesIT {
     assertThat(shown.stream().map(s -> ((JsonObject) s).getString("id"))).contains(signature.getString("id"));
     assertThat(api.get(tenant.path("/signatures/" + signature.getString("id")), tenant.adminToken()).json())
         .isEqualTo(signature);
-    JsonArray audited = api.get(tenant.path("/audit-trail/events?action=signature.applied&actorId=" + signer.id()),
+    JsonArray audited = api.get(tenant.path("/audit-trail/events?action=signature.applied&entityType=tenant-settings&actorId=" + signer.id()),
         tenant.adminToken()).json().getJsonArray("items");
     assertThat(audited).hasSize(1);
     assertThat(audited.getJsonObject(0).getJsonObject("after").getString("id")).isEqualTo(signature.getString("id"));
