@@ -15,7 +15,6 @@ import java.util.function.BiFunction;
 import io.traceline.platform.audit.AuditEvent;
 import io.traceline.platform.audit.AuditRecord;
 import io.traceline.platform.audit.AuditTrail;
-import io.traceline.platform.dev.EmbeddedPostgresServer;
 import io.traceline.platform.integrity.CanonicalJson;
 import io.traceline.tenants.JdbcSettings;
 import io.traceline.tenants.SchemaMigrator;
@@ -31,20 +30,21 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * What the hash-chained audit write costs a business transaction (issue #4). A benchmark, not a test: run it
  * by hand (load-tests/README.md) and read the ratios it prints.
  *
- * <p>Against a fresh embedded PostgreSQL (synchronous commit on, as the platform runs it) with one tenant
+ * <p>Against a fresh embedded PostgreSQL (fsync and synchronous commit on, {@code -Dfsync=off} to compare) with one tenant
  * schema migrated by the platform's own changelog, W writers (default 1 and 64) each run transactions
  * back to back for a fixed time, in three variants:
  * <ul>
  *   <li>{@code business only}: the business change alone (an UPDATE of one of 10,000 records, random);</li>
- *   <li>{@code chain off}: the same plus the same audit row, hashed, into a copy of the audit table without
- *       the chain (no head lock, no link check): the ceiling the chain is measured against;</li>
- *   <li>{@code chain on}: the same through the platform's {@link AuditTrail}: head row locked until commit,
- *       linked, checked by the database.</li>
+ *   <li>{@code chain off}: the same plus the same audit row, hashed in the JVM, into a copy of the audit
+ *       table without the chain (no head, no lock, no link): the ceiling the chain is measured against;</li>
+ *   <li>{@code chain on}: the same through the platform's {@link AuditTrail}: {@code audit_append} locks the
+ *       head row until commit, stamps, links and moves the head in one statement.</li>
  * </ul>
  * It prints throughput and latency per variant and the ratios chain on / chain off, then checks that the
  * chain it wrote is linear (1, 2, 3… each linked to the one before).
@@ -62,16 +62,23 @@ public final class AuditChainBenchmark {
     Path dataDir = Path.of(System.getProperty("dataDir", "target/bench-postgres")).toAbsolutePath();
     int maxWriters = Arrays.stream(writerCounts).max().orElse(1);
 
-    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir, true);
+    // fsync=on (default) makes every commit wait for the disk as a production database does; the embedded
+    // server's own default is off, which hides what holding the chain's lock across a commit costs.
+    EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true)
+        .setServerConfig("fsync", System.getProperty("fsync", "on"))
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("max_connections", String.valueOf(maxWriters + 20))
+        .start();
+    String url = "postgresql://localhost:" + postgres.getPort() + "/postgres";
     Vertx vertx = Vertx.vertx();
     try {
-      JdbcSettings jdbc = new JdbcSettings("jdbc:" + postgres.url(), postgres.user(), postgres.password());
+      JdbcSettings jdbc = new JdbcSettings("jdbc:" + url, "postgres", "");
       new SchemaMigrator(jdbc).migrateTenant(new TenantSlug(SLUG));
       String schema = new TenantSlug(SLUG).schemaName();
       prepare(jdbc, schema);
 
       Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(maxWriters).setMaxWaitQueueSize(-1))
-          .connectingTo(PgConnectOptions.fromUri(postgres.url()).setUser(postgres.user()).setPassword(postgres.password())
+          .connectingTo(PgConnectOptions.fromUri(url).setUser("postgres").setPassword("")
               .setCachePreparedStatements(true))
           .using(vertx).build();
       TenantScope scope = new TenantScope(pool);
@@ -109,7 +116,7 @@ public final class AuditChainBenchmark {
       }
       System.out.println();
       System.out.println("[traceline-audit-chain] " + seconds + " s per variant after " + warmup + " s warm-up; "
-          + Runtime.getRuntime().availableProcessors() + " cores; PostgreSQL embedded, synchronous_commit=on");
+          + Runtime.getRuntime().availableProcessors() + " cores; embedded PostgreSQL " + settings(jdbc));
       lines.forEach(line -> System.out.println("[traceline-audit-chain] " + line));
       ratios.forEach(line -> System.out.println("[traceline-audit-chain] " + line));
       System.out.println("[traceline-audit-chain] " + checkChain(jdbc, schema));
@@ -161,15 +168,15 @@ public final class AuditChainBenchmark {
     AuditEvent event = event(values);
     return connection.query("SELECT clock_timestamp() AS now").execute().compose(rows -> {
       var now = rows.iterator().next().getOffsetDateTime("now");
-      String hash = new AuditRecord(0, now, event, CanonicalJson.GENESIS, null).computeHash();
+      AuditRecord record = new AuditRecord(0, now, event, CanonicalJson.GENESIS, null);
       return connection.preparedQuery("INSERT INTO bench_audit_unchained (occurred_at, actor_id, actor_name, action, "
               + "entity_type, entity_id, entity_version, before_value, after_value, reason, client_id, client_ip, trace_id, "
-              + "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
+              + "content_hash, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
           .execute(Tuple.tuple().addOffsetDateTime(now).addString(event.actor().id()).addString(event.actor().name())
               .addString(event.action()).addString(event.entityType()).addString(event.entityId())
               .addInteger(event.entityVersion()).addValue(event.before()).addValue(event.after()).addString(event.reason())
               .addString(event.source().clientId()).addString(event.source().ip()).addString(event.source().traceId())
-              .addString(CanonicalJson.GENESIS).addString(hash));
+              .addString(record.contentHash()).addString(CanonicalJson.GENESIS).addString(record.computeHash()));
     });
   }
 
@@ -216,6 +223,16 @@ public final class AuditChainBenchmark {
           latencies[0][count[0]++] = System.nanoTime() - start;
           loop(scope, schema, work, deadline, latencies, count, done);
         });
+  }
+
+  private static String settings(JdbcSettings jdbc) throws Exception {
+    try (Connection connection = jdbc.open(); Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery("SELECT current_setting('server_version'), current_setting('fsync'), "
+             + "current_setting('synchronous_commit'), current_setting('wal_sync_method')")) {
+      rows.next();
+      return rows.getString(1) + " (fsync=" + rows.getString(2) + ", synchronous_commit=" + rows.getString(3)
+          + ", wal_sync_method=" + rows.getString(4) + ")";
+    }
   }
 
   /** Counts the chain's events and checks each links to the one before it, with no gap. */

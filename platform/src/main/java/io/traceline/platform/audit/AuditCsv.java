@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 final class AuditCsv {
 
   static final String HEADER = "seq,occurred_at,actor_id,actor_name,action,entity_type,entity_id,entity_version,"
-      + "before,after,reason,client_id,client_ip,forwarded_for,trace_id,prev_hash,hash\r\n";
+      + "before,after,reason,client_id,client_ip,forwarded_for,trace_id,content_hash,prev_hash,hash\r\n";
 
   private AuditCsv() {
   }
@@ -34,6 +34,7 @@ final class AuditCsv {
         cell(event.source().ip()),
         cell(event.source().forwardedFor()),
         cell(event.source().traceId()),
+        cell(record.contentHash()),
         cell(record.prevHash()),
         cell(record.hash())) + "\r\n";
   }

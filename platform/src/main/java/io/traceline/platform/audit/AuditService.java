@@ -110,7 +110,8 @@ public final class AuditService {
 
   private Future<Void> walk(SqlConnection connection, ChainWalk walk, long headSeq) {
     return repository.chainPage(connection, walk.lastSeq, headSeq, VERIFY_PAGE).compose(page -> {
-      for (AuditRecord record : page) {
+      for (AuditRepository.Stored stored : page) {
+        AuditRecord record = stored.record();
         walk.checked++;
         if (record.seq() != walk.lastSeq + 1) {
           walk.broken = link(walk.lastSeq + 1, "missing", "event " + (walk.lastSeq + 1) + " is missing: the next "
@@ -124,7 +125,7 @@ public final class AuditService {
           return Future.succeededFuture();
         }
         String computed = record.computeHash();
-        if (!computed.equals(record.hash())) {
+        if (!computed.equals(record.hash()) || !record.contentHash().equals(stored.storedContentHash())) {
           walk.broken = link(record.seq(), "hash-mismatch", "event " + record.seq()
               + " was altered after it was recorded: its content no longer matches its hash")
               .put("storedHash", record.hash()).put("computedHash", computed);

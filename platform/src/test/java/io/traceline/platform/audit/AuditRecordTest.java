@@ -19,6 +19,16 @@ class AuditRecordTest {
     return new AuditRecord(7, AT, event, prevHash, unhashed.computeHash());
   }
 
+  @Test
+  @DisplayName("the link is SHA-256 over exactly the string the database builds: {contentHash, occurredAt, prevHash, seq} in canonical order")
+  void linkMatchesTheDatabasesForm() {
+    AuditRecord record = record(event(), CanonicalJson.GENESIS);
+    String databaseForm = "{\"contentHash\":\"" + record.contentHash() + "\",\"occurredAt\":\"2026-11-22T10:15:30.123456Z\","
+        + "\"prevHash\":\"" + CanonicalJson.GENESIS + "\",\"seq\":7}";
+
+    assertThat(record.hash()).isEqualTo(CanonicalJson.sha256Hex(databaseForm));
+  }
+
   private static AuditEvent event() {
     return AuditEvent.of(new AuditEvent.Actor("u-1", "Ada Admin"), new AuditEvent.Source("traceline-portal", "10.0.0.1",
             null, "4bf92f3577b34da6a3ce929d0e0e4736"), "role.granted", "role-grant", "g-1")
@@ -26,14 +36,19 @@ class AuditRecordTest {
   }
 
   @Test
-  @DisplayName("the hash is SHA-256 over the canonical JSON of the event as the API shows it, without the hash itself")
-  void hashIsOverThePublishedForm() {
+  @DisplayName("the content hash covers what the API shows of the event; the hash links it to its time, place and predecessor")
+  void hashesAreOverThePublishedForm() {
     AuditRecord record = record(event(), CanonicalJson.GENESIS);
     JsonObject published = record.toJson();
+    JsonObject link = new JsonObject();
+    for (String member : new String[] {"seq", "occurredAt", "contentHash", "prevHash"}) {
+      link.put(member, published.remove(member));
+    }
     String hash = (String) published.remove("hash");
 
-    assertThat(hash).isEqualTo(CanonicalJson.hash(published)).matches("[0-9a-f]{64}");
-    assertThat(published.getString("occurredAt")).isEqualTo("2026-11-22T10:15:30.123456Z");
+    assertThat(link.getString("contentHash")).isEqualTo(CanonicalJson.hash(published));
+    assertThat(hash).isEqualTo(CanonicalJson.hash(link)).matches("[0-9a-f]{64}");
+    assertThat(link.getString("occurredAt")).isEqualTo("2026-11-22T10:15:30.123456Z");
   }
 
   @Test

@@ -21,33 +21,24 @@ public final class AuditRepository {
       + "entity_version, before_value, after_value, reason, client_id, client_ip, forwarded_for, trace_id, prev_hash, hash";
 
   /**
-   * Locks the chain head until the transaction ends and reads the database clock after the lock is held,
-   * so times follow the chain's order.
+   * Appends through the schema's {@code audit_append}: one statement locks the chain head (until the transaction
+   * ends), stamps the database's clock, links the event and moves the head. The content hash is computed here,
+   * before, so the head stays locked for this one round trip and the commit.
    */
-  private static final String LOCK_HEAD =
-      "SELECT seq, last_hash, clock_timestamp() AS now FROM audit_chain_head WHERE id FOR UPDATE";
-  private static final String INSERT = "INSERT INTO audit_event (" + COLUMNS + ") "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
-  private static final String MOVE_HEAD = "UPDATE audit_chain_head SET seq = $1, last_hash = $2 WHERE id";
+  private static final String APPEND = "SELECT out_seq, out_occurred_at, out_prev_hash, out_hash FROM audit_append("
+      + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
   public Future<AuditRecord> append(SqlConnection connection, AuditEvent event) {
-    return connection.preparedQuery(LOCK_HEAD).execute().compose(rows -> {
-      Row head = rows.iterator().next();
-      AuditRecord unhashed = new AuditRecord(head.getLong("seq") + 1, head.getOffsetDateTime("now"), event,
-          head.getString("last_hash"), null);
-      AuditRecord record = new AuditRecord(unhashed.seq(), unhashed.occurredAt(), event, unhashed.prevHash(),
-          unhashed.computeHash());
-      AuditEvent.Source source = event.source();
-      Tuple values = Tuple.tuple().addLong(record.seq()).addOffsetDateTime(record.occurredAt())
-          .addString(event.actor().id()).addString(event.actor().name()).addString(event.action())
-          .addString(event.entityType()).addString(event.entityId()).addInteger(event.entityVersion())
-          .addValue(event.before()).addValue(event.after()).addString(event.reason())
-          .addString(source.clientId()).addString(source.ip()).addString(source.forwardedFor())
-          .addString(source.traceId()).addString(record.prevHash()).addString(record.hash());
-      // Sent together (the client pipelines them): the insert, then the head moves onto it.
-      Future<RowSet<Row>> insert = connection.preparedQuery(INSERT).execute(values);
-      Future<RowSet<Row>> move = connection.preparedQuery(MOVE_HEAD).execute(Tuple.of(record.seq(), record.hash()));
-      return Future.all(insert, move).map(done -> record);
+    AuditEvent.Source source = event.source();
+    Tuple values = Tuple.tuple().addString(event.actor().id()).addString(event.actor().name()).addString(event.action())
+        .addString(event.entityType()).addString(event.entityId()).addInteger(event.entityVersion())
+        .addValue(event.before()).addValue(event.after()).addString(event.reason())
+        .addString(source.clientId()).addString(source.ip()).addString(source.forwardedFor())
+        .addString(source.traceId()).addString(AuditRecord.contentHash(event));
+    return connection.preparedQuery(APPEND).execute(values).map(rows -> {
+      Row row = rows.iterator().next();
+      return new AuditRecord(row.getLong("out_seq"), row.getOffsetDateTime("out_occurred_at"), event,
+          row.getString("out_prev_hash"), row.getString("out_hash"));
     });
   }
 
@@ -72,11 +63,20 @@ public final class AuditRepository {
     return connection.preparedQuery(sql).execute(params).map(AuditRepository::toRecords);
   }
 
+  /** An event as stored, with the content hash the database linked it with. */
+  public record Stored(AuditRecord record, String storedContentHash) {
+  }
+
   /** Events in chain order with {@code seq > after}, at most {@code limit}: the verifier's pages. */
-  public Future<List<AuditRecord>> chainPage(SqlConnection connection, long after, long maxSeq, int limit) {
-    return connection.preparedQuery("SELECT " + COLUMNS + " FROM audit_event WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3")
+  public Future<List<Stored>> chainPage(SqlConnection connection, long after, long maxSeq, int limit) {
+    return connection.preparedQuery("SELECT " + COLUMNS + ", content_hash FROM audit_event WHERE seq > $1 AND seq <= $2 "
+            + "ORDER BY seq LIMIT $3")
         .execute(Tuple.of(after, maxSeq, limit))
-        .map(AuditRepository::toRecords);
+        .map(rows -> {
+          List<Stored> page = new ArrayList<>(rows.size());
+          rows.forEach(row -> page.add(new Stored(toRecord(row), row.getString("content_hash"))));
+          return page;
+        });
   }
 
   private static List<AuditRecord> toRecords(RowSet<Row> rows) {
