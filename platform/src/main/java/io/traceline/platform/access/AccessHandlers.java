@@ -32,14 +32,7 @@ public final class AccessHandlers {
     String after = request.query("after");
     service.list(TenantGate.tenant(rc), BearerAuthentication.caller(rc), request.query("userId"), request.query("role"),
             request.queryBoolean("active"), after == null ? null : UUID.fromString(after), limit + 1)
-        .onSuccess(grants -> {
-          boolean more = grants.size() > limit;
-          List<RoleGrant> page = more ? grants.subList(0, limit) : grants;
-          JsonArray items = new JsonArray();
-          page.forEach(grant -> items.add(grant.toJson()));
-          Responses.json(rc, 200, new JsonObject().put("items", items)
-              .put("next", more ? page.get(page.size() - 1).id().toString() : null));
-        })
+        .onSuccess(grants -> Responses.page(rc, grants, limit, RoleGrant::toJson, grant -> grant.id().toString()))
         .onFailure(rc::fail);
   }
 
@@ -76,14 +69,7 @@ public final class AccessHandlers {
     int limit = request.limit();
     service.users(TenantGate.tenant(rc), BearerAuthentication.caller(rc), request.queryBoolean("active"),
             request.query("after"), limit + 1)
-        .onSuccess(users -> {
-          boolean more = users.size() > limit;
-          List<AppUser> page = more ? users.subList(0, limit) : users;
-          JsonArray items = new JsonArray();
-          page.forEach(user -> items.add(user.toJson()));
-          Responses.json(rc, 200, new JsonObject().put("items", items)
-              .put("next", more ? page.get(page.size() - 1).username() : null));
-        })
+        .onSuccess(users -> Responses.page(rc, users, limit, AppUser::toJson, AppUser::username))
         .onFailure(rc::fail);
   }
 

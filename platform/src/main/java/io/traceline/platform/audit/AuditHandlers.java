@@ -34,14 +34,7 @@ public final class AuditHandlers {
     String after = request.query("after");
     service.search(TenantGate.tenant(rc), BearerAuthentication.caller(rc), query, after == null ? null : Long.valueOf(after),
             limit + 1)
-        .onSuccess(events -> {
-          boolean more = events.size() > limit;
-          List<AuditRecord> page = more ? events.subList(0, limit) : events;
-          JsonArray items = new JsonArray();
-          page.forEach(event -> items.add(event.toJson()));
-          Responses.json(rc, 200, new JsonObject().put("items", items)
-              .put("next", more ? String.valueOf(page.get(page.size() - 1).seq()) : null));
-        })
+        .onSuccess(events -> Responses.page(rc, events, limit, AuditRecord::toJson, event -> String.valueOf(event.seq())))
         .onFailure(rc::fail);
   }
 

@@ -50,7 +50,7 @@ class AuditTrailIT {
   void grantsAndRevocations() throws SQLException {
     Person reviewer = platform.newMember("Quentin", "Reviewer", tenant);
     String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-    OffsetDateTime before = databaseNow();
+    OffsetDateTime before = platform.databaseNow();
     Api.Response granted = api.send("POST", tenant.path("/role-grants"), tenant.adminToken(), new JsonObject()
             .put("userId", reviewer.id()).put("role", "reviewer").put("reason", "Joins the SOP review board").encode(),
         "application/json", Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01",
@@ -73,7 +73,7 @@ class AuditTrailIT {
     assertThat(source.getString("traceId")).isEqualTo(traceId);
     OffsetDateTime at = OffsetDateTime.parse(grantEvent.getString("occurredAt"));
     assertThat(grantEvent.getString("occurredAt")).endsWith("Z");
-    assertThat(at).isAfterOrEqualTo(before).isBeforeOrEqualTo(databaseNow());
+    assertThat(at).isAfterOrEqualTo(before).isBeforeOrEqualTo(platform.databaseNow());
 
     Api.Response revoked = api.post(tenant.path("/role-grants/" + grantId + "/revocation"), tenant.adminToken(),
         new JsonObject().put("reason", "Left the review board"));
@@ -299,20 +299,9 @@ class AuditTrailIT {
   }
 
   private static long headSeq(TenantFixture fixture) {
-    try (Connection owner = platform.jdbc(); Statement statement = owner.createStatement();
-         ResultSet rows = statement.executeQuery("SELECT seq FROM t_" + fixture.slug() + ".audit_chain_head")) {
-      rows.next();
-      return rows.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return platform.queryLong("SELECT seq FROM t_" + fixture.slug() + ".audit_chain_head");
   }
 
-  private static OffsetDateTime databaseNow() throws SQLException {
-    try (Connection owner = platform.jdbc(); Statement statement = owner.createStatement();
-         ResultSet rows = statement.executeQuery("SELECT now()")) {
-      rows.next();
-      return rows.getObject(1, OffsetDateTime.class);
-    }
-  }
+
+
 }

@@ -68,7 +68,7 @@ class SignaturesIT {
   void signatureContent() throws SQLException {
     Person signer = acknowledged(qualityManager("Sven", "Signer"));
     JsonObject settings = settings();
-    OffsetDateTime before = databaseNow();
+    OffsetDateTime before = platform.databaseNow();
 
     Api.Response signed = sign(signer.token(platform), settingsSignature(settings, "approved", signer), null);
 
@@ -79,7 +79,7 @@ class SignaturesIT {
         .put("username", signer.username()).put("name", "Sven Signer"));
     assertThat(signature.getString("meaning")).isEqualTo("approved");
     assertThat(signature.getString("signedAt")).endsWith("Z");
-    assertThat(OffsetDateTime.parse(signature.getString("signedAt"))).isAfterOrEqualTo(before).isBeforeOrEqualTo(databaseNow());
+    assertThat(OffsetDateTime.parse(signature.getString("signedAt"))).isAfterOrEqualTo(before).isBeforeOrEqualTo(platform.databaseNow());
     assertThat(signature.getJsonObject("record")).isEqualTo(new JsonObject().put("type", "tenant-settings")
         .put("id", "tenant").put("version", settings.getInteger("version")).put("hash", settings.getString("contentHash")));
     assertThat(signature.getString("manifestation")).contains("Sven Signer").contains("UTC").contains("approved");
@@ -347,23 +347,12 @@ class SignaturesIT {
   }
 
   private static long signaturesBy(Person signer) {
-    try (Connection owner = platform.jdbc(); Statement statement = owner.createStatement();
-         ResultSet rows = statement.executeQuery("SELECT count(*) FROM t_" + tenant.slug() + ".signature WHERE signer_id = '"
-             + signer.id() + "' AND record_type <> 'signature-policy'")) {
-      rows.next();
-      return rows.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return platform.queryLong("SELECT count(*) FROM t_" + tenant.slug() + ".signature WHERE signer_id = '" + signer.id()
+        + "' AND record_type <> 'signature-policy'");
   }
 
-  private static OffsetDateTime databaseNow() throws SQLException {
-    try (Connection owner = platform.jdbc(); Statement statement = owner.createStatement();
-         ResultSet rows = statement.executeQuery("SELECT now()")) {
-      rows.next();
-      return rows.getObject(1, OffsetDateTime.class);
-    }
-  }
+
+
 
   /**
    * A token that expires two seconds after it is issued: a client made for this test (as Keycloak's master admin)

@@ -109,6 +109,28 @@ public final class TestPlatform {
     return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
   }
 
+  /** The first column of the first row of a query run as the schemas' owner (counts, heads). */
+  public long queryLong(String sql) {
+    try (Connection connection = jdbc(); java.sql.Statement statement = connection.createStatement();
+         java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The database's clock: what audit events and signatures are stamped with. */
+  public java.time.OffsetDateTime databaseNow() {
+    try (Connection connection = jdbc(); java.sql.Statement statement = connection.createStatement();
+         java.sql.ResultSet rows = statement.executeQuery("SELECT now()")) {
+      rows.next();
+      return rows.getObject(1, java.time.OffsetDateTime.class);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A connection as the platform's runtime role, with the privileges the platform itself has. */
   public Connection runtimeJdbc() throws SQLException {
     return DriverManager.getConnection(TestDatabase.get().jdbcUrl(), RUNTIME_ROLE, RUNTIME_PASSWORD);
