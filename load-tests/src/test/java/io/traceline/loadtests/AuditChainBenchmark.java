@@ -171,9 +171,10 @@ public final class AuditChainBenchmark {
     AuditEvent event = event(values);
     return connection.preparedQuery("INSERT INTO bench_audit_unchained (occurred_at, actor_id, actor_name, action, "
             + "entity_type, entity_id, entity_version, before_value, after_value, reason, client_id, client_ip, trace_id, "
-            + "content_hash, prev_hash, hash) SELECT stamped, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+            + "content_hash, prev_hash, hash) SELECT stamped, $1::text, $2::text, $3::text, $4::text, $5::text, $6::integer, "
+            + "$7::jsonb, $8::jsonb, $9::text, $10::text, $11::text, $12::text, $13::text, "
             + "repeat('0', 64), encode(sha256(convert_to(format('{\"contentHash\":\"%s\",\"occurredAt\":\"%s\","
-            + "\"prevHash\":\"%s\",\"seq\":0}', $13, to_char(stamped AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
+            + "\"prevHash\":\"%s\",\"seq\":0}', $13::text, to_char(stamped AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
             + "repeat('0', 64)), 'UTF8')), 'hex') FROM (SELECT clock_timestamp() AS stamped) clock")
         .execute(Tuple.tuple().addString(event.actor().id()).addString(event.actor().name())
             .addString(event.action()).addString(event.entityType()).addString(event.entityId())
