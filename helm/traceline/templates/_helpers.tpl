@@ -104,7 +104,7 @@ Secret the chart creates for plain-text evaluation secrets.
 True (non-empty) when the chart has to create its own Secret.
 */}}
 {{- define "traceline.createSecret" -}}
-{{- if or (and (not .Values.database.existingSecret) .Values.database.password) (and (not .Values.keycloak.existingSecret) .Values.keycloak.adminClientSecret) }}true{{- end }}
+{{- if or (and (not .Values.database.existingSecret) (or .Values.database.password .Values.database.migrationPassword)) (and (not .Values.keycloak.existingSecret) (or .Values.keycloak.adminClientSecret .Values.keycloak.signingClientSecret)) }}true{{- end }}
 {{- end }}
 
 {{/*
@@ -133,6 +133,34 @@ key: {{ .Values.keycloak.existingSecretClientSecretKey }}
 {{- $_ := required "set keycloak.existingSecret (recommended) or keycloak.adminClientSecret (evaluation only)" .Values.keycloak.adminClientSecret -}}
 name: {{ include "traceline.secretName" . }}
 key: keycloak-admin-client-secret
+{{- end }}
+{{- end }}
+
+{{/*
+secretKeyRef of the signing client's secret: the existing Secret, else the chart's Secret.
+*/}}
+{{- define "traceline.keycloakSigningSecretRef" -}}
+{{- if .Values.keycloak.existingSecret -}}
+name: {{ .Values.keycloak.existingSecret }}
+key: {{ .Values.keycloak.existingSecretSigningClientSecretKey }}
+{{- else -}}
+{{- $_ := required "set keycloak.existingSecret (recommended) or keycloak.signingClientSecret (evaluation only)" .Values.keycloak.signingClientSecret -}}
+name: {{ include "traceline.secretName" . }}
+key: keycloak-signing-client-secret
+{{- end }}
+{{- end }}
+
+{{/*
+secretKeyRef of the migration user's password (database.migrationUser set): the existing Secret, else the chart's.
+*/}}
+{{- define "traceline.databaseMigrationPasswordRef" -}}
+{{- if .Values.database.existingSecret -}}
+name: {{ .Values.database.existingSecret }}
+key: {{ .Values.database.existingSecretMigrationPasswordKey }}
+{{- else -}}
+{{- $_ := required "set database.existingSecret (recommended) or database.migrationPassword (evaluation only) for database.migrationUser" .Values.database.migrationPassword -}}
+name: {{ include "traceline.secretName" . }}
+key: db-migration-password
 {{- end }}
 {{- end }}
 

@@ -176,6 +176,7 @@ class ChartRenderTest {
           .containsEntry("TRACELINE_KEYCLOAK_REALM", "traceline")
           .containsEntry("TRACELINE_KEYCLOAK_AUDIENCE", "traceline-api")
           .containsEntry("TRACELINE_KEYCLOAK_ADMIN_CLIENT_ID", "traceline-provisioner")
+          .containsEntry("TRACELINE_KEYCLOAK_SIGNING_CLIENT_ID", "traceline-signing")
           .containsEntry("TRACELINE_SHUTDOWN_GRACE_SECONDS", "20")
           .containsEntry("TRACELINE_LOG_FORMAT", "json")
           .containsEntry("TRACELINE_CLUSTER_PORT", "5701")
@@ -211,12 +212,15 @@ class ChartRenderTest {
     void noSecretsInConfigMap() {
       Rendered rendered = Chart.render(Map.of(
           "database.existingSecret", "", "database.password", "pw-in-values",
-          "keycloak.existingSecret", "", "keycloak.adminClientSecret", "cs-in-values"));
+          "keycloak.existingSecret", "", "keycloak.adminClientSecret", "cs-in-values",
+          "keycloak.signingClientSecret", "ss-in-values"));
 
       assertThat(rendered.configMap().map("data"))
-          .doesNotContainKeys("TRACELINE_DB_PASSWORD", "TRACELINE_KEYCLOAK_ADMIN_CLIENT_SECRET")
+          .doesNotContainKeys("TRACELINE_DB_PASSWORD", "TRACELINE_KEYCLOAK_ADMIN_CLIENT_SECRET",
+              "TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET")
           .doesNotContainValue("pw-in-values")
-          .doesNotContainValue("cs-in-values");
+          .doesNotContainValue("cs-in-values")
+          .doesNotContainValue("ss-in-values");
       assertThat(rendered.container().list("envFrom"))
           .extracting(n -> n.string("configMapRef.name"))
           .contains(FULLNAME);
@@ -258,7 +262,26 @@ class ChartRenderTest {
       assertThat(db.string("key")).isEqualTo("pg-pass");
       assertThat(kc.string("name")).isEqualTo("traceline-keycloak");
       assertThat(kc.string("key")).isEqualTo("kc-secret");
+      Node signing = container.named("env", "TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET").node("valueFrom.secretKeyRef");
+      assertThat(signing.string("name")).isEqualTo("traceline-keycloak");
+      assertThat(signing.string("key")).isEqualTo("signing-client-secret");
       assertThat(rendered.all("Secret")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("runs migrations as the owner named by database.migrationUser, its password read from the database Secret")
+    void migrationLogin() {
+      Rendered plain = Chart.render();
+      assertThat(plain.configMap().map("data")).doesNotContainKey("TRACELINE_DB_MIGRATION_USER");
+      assertThat(plain.container().list("env")).extracting(n -> n.string("name"))
+          .doesNotContain("TRACELINE_DB_MIGRATION_PASSWORD");
+
+      Rendered owner = Chart.render(Map.of("database.migrationUser", "traceline_owner", "database.user", "traceline_app"));
+      assertThat(owner.configMap().map("data")).containsEntry("TRACELINE_DB_MIGRATION_USER", "traceline_owner")
+          .containsEntry("TRACELINE_DB_USER", "traceline_app");
+      Node password = owner.container().named("env", "TRACELINE_DB_MIGRATION_PASSWORD").node("valueFrom.secretKeyRef");
+      assertThat(password.string("name")).isEqualTo("traceline-db");
+      assertThat(password.string("key")).isEqualTo("migration-password");
     }
 
     @Test
@@ -276,12 +299,15 @@ class ChartRenderTest {
     void evaluationSecret() {
       Map<String, Object> plain = Map.of(
           "database.existingSecret", "", "database.password", "pw",
-          "keycloak.existingSecret", "", "keycloak.adminClientSecret", "cs");
+          "keycloak.existingSecret", "", "keycloak.adminClientSecret", "cs", "keycloak.signingClientSecret", "ss");
       Rendered rendered = Chart.render(plain);
       Node container = rendered.container();
 
       Node secret = rendered.get("Secret", FULLNAME);
-      assertThat(secret.map("data")).containsOnlyKeys("db-password", "keycloak-admin-client-secret");
+      assertThat(secret.map("data")).containsOnlyKeys("db-password", "keycloak-admin-client-secret",
+          "keycloak-signing-client-secret");
+      assertThat(container.named("env", "TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET").string("valueFrom.secretKeyRef.key"))
+          .isEqualTo("keycloak-signing-client-secret");
       assertThat(container.named("env", "TRACELINE_DB_PASSWORD").string("valueFrom.secretKeyRef.name"))
           .isEqualTo(FULLNAME);
       assertThat(container.named("env", "TRACELINE_KEYCLOAK_ADMIN_CLIENT_SECRET")
@@ -302,6 +328,8 @@ class ChartRenderTest {
           .hasMessageContaining("database.existingSecret");
       assertThatThrownBy(() -> Chart.render(Map.of("keycloak.existingSecret", "")))
           .hasMessageContaining("keycloak.existingSecret");
+      assertThatThrownBy(() -> Chart.render(Map.of("keycloak.existingSecret", "", "keycloak.adminClientSecret", "cs")))
+          .hasMessageContaining("keycloak.signingClientSecret");
     }
   }
 

@@ -6,6 +6,18 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.traceline.platform.access.AccessHandlers;
 import io.traceline.platform.access.AccessService;
 import io.traceline.platform.cluster.ClusterMember;
+import io.traceline.platform.access.RoleCheck;
+import io.traceline.platform.access.UserAdmission;
+import io.traceline.platform.audit.AuditEvent;
+import io.traceline.platform.audit.AuditHandlers;
+import io.traceline.platform.audit.AuditService;
+import io.traceline.platform.audit.AuditTrail;
+import io.traceline.platform.records.RecordVersions;
+import io.traceline.platform.settings.TenantSettingsHandlers;
+import io.traceline.platform.settings.TenantSettingsService;
+import io.traceline.platform.signatures.KeycloakCredentials;
+import io.traceline.platform.signatures.SignatureHandlers;
+import io.traceline.platform.signatures.SignatureService;
 import io.traceline.platform.config.Config;
 import io.traceline.platform.jobs.JobKind;
 import io.traceline.platform.jobs.JobOperatorHandlers;
@@ -60,6 +72,11 @@ public final class Components {
   final JobOperatorHandlers jobHandlers;
   final List<JobKind> jobKinds;
   final AccessHandlers accessHandlers;
+  final AuditTrail auditTrail = new AuditTrail();
+  final UserAdmission userAdmission;
+  final AuditHandlers auditHandlers;
+  final SignatureHandlers signatureHandlers;
+  final TenantSettingsHandlers settingsHandlers;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
@@ -81,7 +98,13 @@ public final class Components {
         .build(), config.keycloakRealm());
     this.registry = new TenantRegistry(pool);
     this.tenantScope = new TenantScope(pool);
-    this.provisioner = new TenantProvisioner(registry, migrator, directory, tenantScope, workers);
+    this.provisioner = new TenantProvisioner(registry, migrator, directory, tenantScope, workers,
+        (connection, tenant, adminUserId, grantId) -> auditTrail.record(connection, AuditEvent.of(
+                new AuditEvent.Actor(tenant.requestedBy(), "Traceline provisioning"), AuditEvent.Source.NONE,
+                "role.granted", "role-grant", grantId.toString())
+            .withValues(null, new io.vertx.core.json.JsonObject().put("id", grantId.toString()).put("userId", adminUserId)
+                .put("userName", tenant.firstAdmin().printedName()).put("role", "tenant-admin"))
+            .withReason(TenantProvisioner.FIRST_ADMIN_REASON)).mapEmpty());
     this.web = WebClient.create(vertx);
     this.operatorHandlers = new TenantOperatorHandlers(provisioner, registry);
     this.accessHandlers = new AccessHandlers(new AccessService(tenantScope, directory, workers));
@@ -91,6 +114,16 @@ public final class Components {
     this.jobQueue = new JobQueue(member, pool);
     this.jobHandlers = new JobOperatorHandlers(pool, jobQueue, member);
     this.jobKinds = List.of(new ProbeJobKind(vertx, new JobRepository(), member.memberId()));
+    this.accessHandlers = new AccessHandlers(new AccessService(tenantScope, directory, workers, auditTrail));
+    this.userAdmission = new UserAdmission(pool);
+    RoleCheck roleCheck = new RoleCheck();
+    RecordVersions records = new RecordVersions();
+    SignatureService signatures = new SignatureService(tenantScope, records, auditTrail, roleCheck,
+        new KeycloakCredentials(web, realmUrl(), config.signingClientId(), config.signingClientSecret()), directory, workers);
+    this.signatureHandlers = new SignatureHandlers(signatures);
+    this.auditHandlers = new AuditHandlers(new AuditService(tenantScope, roleCheck, records, signatures));
+    this.settingsHandlers = new TenantSettingsHandlers(new TenantSettingsService(tenantScope, records, auditTrail,
+        roleCheck, signatures));
   }
 
   /** The parts that need I/O to build: the realm's OIDC metadata and keys, and the API contract. */

@@ -69,6 +69,19 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getRoleGrant").addHandler(components.accessHandlers::get);
     api.getRoute("grantRole").addHandler(components.accessHandlers::grant);
     api.getRoute("revokeRole").addHandler(components.accessHandlers::revoke);
+    api.getRoute("listTenantUsers").addHandler(components.accessHandlers::users);
+    api.getRoute("deactivateUser").addHandler(components.accessHandlers::deactivate);
+    api.getRoute("reactivateUser").addHandler(components.accessHandlers::reactivate);
+    api.getRoute("listAuditEvents").addHandler(components.auditHandlers::search);
+    api.getRoute("exportAuditTrail").addHandler(components.auditHandlers::export);
+    api.getRoute("verifyIntegrity").addHandler(components.auditHandlers::verify);
+    api.getRoute("getTenantSettings").addHandler(components.settingsHandlers::get);
+    api.getRoute("updateTenantSettings").addHandler(components.settingsHandlers::update);
+    api.getRoute("signRecord").addHandler(components.signatureHandlers::sign);
+    api.getRoute("listSignatures").addHandler(components.signatureHandlers::list);
+    api.getRoute("getSignature").addHandler(components.signatureHandlers::get);
+    api.getRoute("listSignatureMeanings").addHandler(components.signatureHandlers::meanings);
+    api.getRoute("getSignaturePolicy").addHandler(components.signatureHandlers::policy);
     // Authentication and the tenant wall (the main router's gates) run before contract validation, so a stranger learns
     // nothing from validation errors; the contract's security scheme documents them for clients.
     api.getRoutes().forEach(route -> route.setDoSecurity(false));
@@ -79,7 +92,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new RequestTracing());
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(components.config.httpBodyLimit()));
     router.route("/api/v1/operator/*").handler(authentication).handler(new OperatorGate());
-    router.route("/api/v1/t/:tenant/*").handler(authentication).handler(new TenantGate(components.registry));
+    router.route("/api/v1/t/:tenant/*").handler(authentication).handler(new TenantGate(components.registry,
+        components.userAdmission::admit));
     // The contract's paths are relative to its server URL, /api/v1.
     router.route("/api/v1/*").subRouter(apiRouter);
 

@@ -86,7 +86,13 @@ public final class Platform implements AutoCloseable {
       Config config = requested;
       if (config.dbUrl().isEmpty()) {
         postgres = EmbeddedPostgresServer.start(config.dataDir().resolve("postgres"), false, config.embeddedDbPort());
-        config = config.withDatabase(postgres.url(), postgres.user(), postgres.password());
+        // The superuser owns the schemas and migrates; the pool runs as a role without the privilege to
+        // rewrite the audit trail, as a production installation should (README, "Database roles").
+        config = config.withDatabase(postgres.url(), postgres.user(), postgres.password())
+            .withMigrationLogin(postgres.user(), postgres.password())
+            .withDatabase(postgres.url(), EmbeddedPostgresServer.RUNTIME_ROLE, EmbeddedPostgresServer.RUNTIME_PASSWORD);
+        Database.ensureRuntimeRole(Database.jdbc(config), EmbeddedPostgresServer.RUNTIME_ROLE,
+            EmbeddedPostgresServer.RUNTIME_PASSWORD);
       }
       keycloak = join(keycloakStart);
       if (keycloak != null) {
@@ -96,7 +102,12 @@ public final class Platform implements AutoCloseable {
         config = config.withHttpPort(freePort());
       }
 
-      SchemaMigrator migrator = new SchemaMigrator(Database.jdbc(config));
+      if (config.separateRuntimeRole() == null) {
+        LOG.warn("The platform's pool runs as the schemas' owner ({}): only triggers, not privileges, keep it from "
+            + "rewriting the audit trail. Set TRACELINE_DB_MIGRATION_USER to the owner and TRACELINE_DB_USER to a "
+            + "runtime role.", config.dbUser());
+      }
+      SchemaMigrator migrator = new SchemaMigrator(Database.jdbc(config), config.separateRuntimeRole());
       migrator.migrateControl();
 
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -129,7 +140,7 @@ public final class Platform implements AutoCloseable {
       platform.catchUpTenants();
       if (config.seedDemo()) {
         await(new DemoTenantSeeder(components.provisioner, components.registry, components.tenantScope,
-            components.directory, components.workers).seed());
+            components.directory, components.workers, components.migrator, components.auditTrail).seed());
       }
       LOG.info("Traceline ({} mode) listening on http://localhost:{} in {} s", config.mode().name().toLowerCase(),
           config.httpPort(), (System.nanoTime() - started) / 1_000_000_000);

@@ -121,6 +121,14 @@ public final class IdentityDirectory implements AutoCloseable {
     }
   }
 
+  /**
+   * Keycloak's brute-force detection status of the user ({@code disabled}, {@code numFailures}, …): a locked
+   * account gets the same "invalid credentials" answer as a wrong password, and only this tells them apart.
+   */
+  public java.util.Map<String, Object> bruteForceStatus(String userId) {
+    return realm().attackDetection().bruteForceUserStatus(userId);
+  }
+
   public void ensureMember(String organizationId, String userId) {
     if (isMember(organizationId, userId)) {
       return;

@@ -42,26 +42,44 @@ public final class SchemaMigrator {
   public static final String CONTROL_SCHEMA = "control";
   static final String CONTROL_CHANGELOG = "db/control/changelog.xml";
   static final String TENANT_CHANGELOG = "db/tenant/changelog.xml";
+  static final String CONTROL_GRANTS = "db/control/runtime-grants.sql";
+  static final String TENANT_GRANTS = "db/tenant/runtime-grants.sql";
+  private static final java.util.regex.Pattern ROLE = java.util.regex.Pattern.compile("^[A-Za-z_][A-Za-z0-9_$.-]{0,62}$");
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 
   private final JdbcSettings jdbc;
   private final ResourceAccessor resources = new ClassLoaderResourceAccessor(SchemaMigrator.class.getClassLoader());
   private final String tenantChangelogVersion;
+  /** The role the platform's pool runs as, when it is not the owner that migrates; null when they are the same. */
+  private final String runtimeRole;
 
   public SchemaMigrator(JdbcSettings jdbc) {
+    this(jdbc, null);
+  }
+
+  /**
+   * {@code jdbc} connects as the schemas' owner; {@code runtimeRole} (null: the same login) is given the
+   * privileges of {@code runtime-grants.sql} after every migration, so the platform can write business
+   * tables but cannot rewrite the append-only ones (P11-1).
+   */
+  public SchemaMigrator(JdbcSettings jdbc, String runtimeRole) {
+    if (runtimeRole != null && !ROLE.matcher(runtimeRole).matches()) {
+      throw new IllegalArgumentException("Not a database role name: " + runtimeRole);
+    }
     this.jdbc = jdbc;
-    this.tenantChangelogVersion = fingerprint(TENANT_CHANGELOG);
+    this.runtimeRole = runtimeRole == null || runtimeRole.equals(jdbc.user()) ? null : runtimeRole;
+    this.tenantChangelogVersion = fingerprint(TENANT_CHANGELOG) + (this.runtimeRole == null ? "" : ":" + resourceDigest(TENANT_GRANTS));
   }
 
   /** Creates and migrates the control schema (the tenant registry). */
   public void migrateControl() {
-    migrate(CONTROL_SCHEMA, CONTROL_CHANGELOG);
+    migrate(CONTROL_SCHEMA, CONTROL_CHANGELOG, CONTROL_GRANTS);
   }
 
   /** Creates the tenant's schema if needed and brings it to the latest tenant changelog. */
   public String migrateTenant(TenantSlug slug) {
-    migrate(slug.schemaName(), TENANT_CHANGELOG);
+    migrate(slug.schemaName(), TENANT_CHANGELOG, TENANT_GRANTS);
     return tenantChangelogVersion;
   }
 
@@ -74,7 +92,7 @@ public final class SchemaMigrator {
     return tenantChangelogVersion;
   }
 
-  private void migrate(String schema, String changelog) {
+  private void migrate(String schema, String changelog, String grants) {
     long started = System.nanoTime();
     try (Connection connection = jdbc.open()) {
       try (Statement statement = connection.createStatement()) {
@@ -94,11 +112,67 @@ public final class SchemaMigrator {
             .setOutput(java.io.OutputStream.nullOutputStream())
             .execute();
       });
+      grantRuntimePrivileges(connection, schema, grants);
       LOG.info("Migrated schema {} with {} in {} ms", schema, changelog, (System.nanoTime() - started) / 1_000_000);
     } catch (SQLException e) {
       throw new MigrationException("Could not migrate schema " + schema + ": " + e.getMessage(), e);
     } catch (Exception e) {
       throw new MigrationException("Could not migrate schema " + schema + ": " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * Applies the runtime role's privileges on the schema in one transaction, so the role never sees a moment
+   * with more privileges than the file grants. Identifiers are quoted by the database, never concatenated raw.
+   */
+  private void grantRuntimePrivileges(Connection connection, String schema, String grants) throws SQLException {
+    if (runtimeRole == null) {
+      return;
+    }
+    String sql = readResource(grants);
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      String quotedSchema = quoteIdentifier(statement, schema);
+      String quotedRole = quoteIdentifier(statement, runtimeRole);
+      for (String command : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+        if (!command.isBlank()) {
+          statement.execute(command.replace("${schema}", quotedSchema).replace("${role}", quotedRole));
+        }
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(autoCommit);
+    }
+  }
+
+  private static String quoteIdentifier(Statement statement, String identifier) throws SQLException {
+    try (var rows = statement.executeQuery("SELECT quote_ident('" + identifier.replace("'", "''") + "')")) {
+      rows.next();
+      return rows.getString(1);
+    }
+  }
+
+  private String readResource(String name) {
+    try (var in = SchemaMigrator.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new MigrationException("Missing resource " + name, null);
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new MigrationException("Could not read " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private String resourceDigest(String name) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(readResource(name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TenantProvisioner {
 
-  static final String FIRST_ADMIN_REASON = "First administrator of the tenant, named at provisioning";
+  public static final String FIRST_ADMIN_REASON = "First administrator of the tenant, named at provisioning";
   private static final Logger LOG = LoggerFactory.getLogger(TenantProvisioner.class);
 
   private final TenantRegistry registry;
@@ -27,11 +27,19 @@ public final class TenantProvisioner {
   private final IdentityDirectory directory;
   private final TenantScope tenantScope;
   private final WorkerExecutor workers;
+  private final FirstAdminGrantListener grantListener;
   /** Requests for a tenant already being provisioned by this instance join the run under way. */
   private final Map<String, Future<ProvisioningResult>> inFlight = new ConcurrentHashMap<>();
 
   public TenantProvisioner(TenantRegistry registry, SchemaMigrator migrator, IdentityDirectory directory,
                            TenantScope tenantScope, WorkerExecutor workers) {
+    this(registry, migrator, directory, tenantScope, workers, (connection, tenant, userId, grantId) -> Future.succeededFuture());
+  }
+
+  /** {@code grantListener} runs in the transaction that grants the first admin their role (the platform audits it). */
+  public TenantProvisioner(TenantRegistry registry, SchemaMigrator migrator, IdentityDirectory directory,
+                           TenantScope tenantScope, WorkerExecutor workers, FirstAdminGrantListener grantListener) {
+    this.grantListener = grantListener;
     this.registry = registry;
     this.migrator = migrator;
     this.directory = directory;
@@ -111,13 +119,21 @@ public final class TenantProvisioner {
   }
 
   private Future<Void> grantTenantAdmin(Tenant tenant, String adminUserId) {
+    java.util.UUID grantId = Ids.newId();
     return tenantScope.inTransaction(tenant.schemaName(), connection -> connection
         .preparedQuery("INSERT INTO role_grant (id, user_id, user_name, role, granted_by, granted_by_name, grant_reason) "
             + "VALUES ($1, $2, $3, 'tenant-admin', $4, 'Traceline provisioning', $5) "
-            + "ON CONFLICT (user_id, role) WHERE revoked_at IS NULL DO NOTHING")
-        .execute(Tuple.of(Ids.newId(), adminUserId, tenant.firstAdmin().printedName(), tenant.requestedBy(),
+            + "ON CONFLICT (user_id, role) WHERE revoked_at IS NULL DO NOTHING RETURNING id")
+        .execute(Tuple.of(grantId, adminUserId, tenant.firstAdmin().printedName(), tenant.requestedBy(),
             FIRST_ADMIN_REASON))
-        .mapEmpty());
+        .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
+            : grantListener.granted(connection, tenant, adminUserId, grantId)));
+  }
+
+  /** Told, inside the granting transaction, that provisioning granted a tenant's first admin the tenant-admin role. */
+  @FunctionalInterface
+  public interface FirstAdminGrantListener {
+    Future<Void> granted(io.vertx.sqlclient.SqlConnection connection, Tenant tenant, String adminUserId, java.util.UUID grantId);
   }
 
   private <T> Future<T> blocking(Callable<T> work) {

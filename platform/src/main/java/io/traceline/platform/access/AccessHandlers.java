@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import io.traceline.platform.http.ApiRequest;
 import io.traceline.platform.http.BearerAuthentication;
+import io.traceline.platform.audit.ReasonForChange;
+import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.Responses;
 import io.traceline.platform.http.TenantGate;
 import io.vertx.core.json.JsonArray;
@@ -30,14 +32,7 @@ public final class AccessHandlers {
     String after = request.query("after");
     service.list(TenantGate.tenant(rc), BearerAuthentication.caller(rc), request.query("userId"), request.query("role"),
             request.queryBoolean("active"), after == null ? null : UUID.fromString(after), limit + 1)
-        .onSuccess(grants -> {
-          boolean more = grants.size() > limit;
-          List<RoleGrant> page = more ? grants.subList(0, limit) : grants;
-          JsonArray items = new JsonArray();
-          page.forEach(grant -> items.add(grant.toJson()));
-          Responses.json(rc, 200, new JsonObject().put("items", items)
-              .put("next", more ? page.get(page.size() - 1).id().toString() : null));
-        })
+        .onSuccess(grants -> Responses.page(rc, grants, limit, RoleGrant::toJson, grant -> grant.id().toString()))
         .onFailure(rc::fail);
   }
 
@@ -51,7 +46,7 @@ public final class AccessHandlers {
   public void grant(RoutingContext rc) {
     JsonObject body = ApiRequest.of(rc).body();
     ApplicationRole role = ApplicationRole.fromId(body.getString("role")).orElseThrow();
-    service.grant(TenantGate.tenant(rc), BearerAuthentication.caller(rc), body.getString("userId"), role,
+    service.grant(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), body.getString("userId"), role,
             body.getString("reason").strip())
         .onSuccess(grant -> {
           rc.response().putHeader("Location", "/api/v1/t/" + TenantGate.tenant(rc).slug() + "/role-grants/" + grant.id());
@@ -63,8 +58,35 @@ public final class AccessHandlers {
   public void revoke(RoutingContext rc) {
     ApiRequest request = ApiRequest.of(rc);
     UUID id = UUID.fromString(request.path("grantId"));
-    service.revoke(TenantGate.tenant(rc), BearerAuthentication.caller(rc), id, request.body().getString("reason").strip())
+    service.revoke(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), id,
+            request.body().getString("reason").strip())
         .onSuccess(grant -> Responses.json(rc, 200, grant.toJson()))
+        .onFailure(rc::fail);
+  }
+
+  public void users(RoutingContext rc) {
+    ApiRequest request = ApiRequest.of(rc);
+    int limit = request.limit();
+    service.users(TenantGate.tenant(rc), BearerAuthentication.caller(rc), request.queryBoolean("active"),
+            request.query("after"), limit + 1)
+        .onSuccess(users -> Responses.page(rc, users, limit, AppUser::toJson, AppUser::username))
+        .onFailure(rc::fail);
+  }
+
+  public void deactivate(RoutingContext rc) {
+    setActive(rc, false);
+  }
+
+  public void reactivate(RoutingContext rc) {
+    setActive(rc, true);
+  }
+
+  private void setActive(RoutingContext rc, boolean active) {
+    ApiRequest request = ApiRequest.of(rc);
+    String reason = ReasonForChange.require(request.body());
+    service.setActive(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), request.path("userId"),
+            active, reason)
+        .onSuccess(user -> Responses.json(rc, 200, user.toJson()))
         .onFailure(rc::fail);
   }
 }

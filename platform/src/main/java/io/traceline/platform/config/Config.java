@@ -28,12 +28,18 @@ public record Config(
     Duration shutdownGrace,
     boolean seedDemo,
     int embeddedDbPort,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    Optional<String> dbMigrationUser,
+    String dbMigrationPassword,
+    String signingClientId,
+    String signingClientSecret) {
 
   public enum Mode { DEV, PROD }
 
   /** Dev-realm secret of the provisioning client; production supplies its own through the environment. */
   public static final String DEV_ADMIN_CLIENT_SECRET = "traceline-provisioner-dev-secret";
+  /** Dev-realm secret of the client that checks signers' credentials (11.200). */
+  public static final String DEV_SIGNING_CLIENT_SECRET = "traceline-signing-dev-secret";
 
   public boolean devMode() {
     return mode == Mode.DEV;
@@ -62,7 +68,11 @@ public record Config(
         Duration.ofSeconds(read.positiveLong("TRACELINE_SHUTDOWN_GRACE_SECONDS", 20)),
         read.bool("TRACELINE_DEMO", dev),
         read.port("TRACELINE_EMBEDDED_DB_PORT", 0),
-        ClusterConfig.read(read, dev));
+        ClusterConfig.read(read, dev),
+        read.optional("TRACELINE_DB_MIGRATION_USER"),
+        read.string("TRACELINE_DB_MIGRATION_PASSWORD", ""),
+        read.string("TRACELINE_KEYCLOAK_SIGNING_CLIENT_ID", "traceline-signing"),
+        read.string("TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET", dev ? DEV_SIGNING_CLIENT_SECRET : ""));
     config.check();
     return config;
   }
@@ -75,36 +85,67 @@ public record Config(
     if (keycloakAdminClientSecret.isEmpty()) {
       throw new ConfigException("TRACELINE_KEYCLOAK_ADMIN_CLIENT_SECRET is required outside dev mode");
     }
+    if (signingClientSecret.isEmpty()) {
+      throw new ConfigException("TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET is required outside dev mode "
+          + "(the confidential client that checks signers' credentials at each electronic signature)");
+    }
+  }
+
+  /** The login that owns the schemas and runs migrations: TRACELINE_DB_MIGRATION_USER, else the runtime user. */
+  public String migrationUser() {
+    return dbMigrationUser.orElse(dbUser);
+  }
+
+  public String migrationPassword() {
+    return dbMigrationUser.isPresent() ? dbMigrationPassword : dbPassword;
+  }
+
+  /** The runtime role when it differs from the owner (it then gets only runtime-grants.sql's privileges), else null. */
+  public String separateRuntimeRole() {
+    return migrationUser().equals(dbUser) ? null : dbUser;
+  }
+
+  /** Runs migrations as {@code user} (the owner) while the pool keeps the runtime login. */
+  public Config withMigrationLogin(String user, String password) {
+    return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
+        keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
+        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, Optional.of(user), password, signingClientId,
+        signingClientSecret);
   }
 
   public Config withKeycloakUrl(String url) {
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         Optional.of(url), keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
-        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster);
+        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, dbMigrationUser, dbMigrationPassword,
+        signingClientId, signingClientSecret);
   }
 
   public Config withCluster(ClusterConfig clusterConfig) {
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
-        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, clusterConfig);
+        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, clusterConfig, dbMigrationUser, dbMigrationPassword,
+        signingClientId, signingClientSecret);
   }
 
   public Config withHttpPort(int port) {
     return new Config(mode, httpHost, port, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
-        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster);
+        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, dbMigrationUser, dbMigrationPassword,
+        signingClientId, signingClientSecret);
   }
 
   public Config withDatabase(String url, String user, String password) {
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, Optional.of(url), user, password, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
-        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster);
+        keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, dbMigrationUser, dbMigrationPassword,
+        signingClientId, signingClientSecret);
   }
 
   @Override
   public String toString() {
     return "Config[mode=" + mode + ", http=" + httpHost + ":" + httpPort + ", dataDir=" + dataDir
-        + ", db=" + dbUrl.orElse("(embedded)") + ", dbUser=" + dbUser + ", keycloak=" + keycloakUrl.orElse("(embedded)")
+        + ", db=" + dbUrl.orElse("(embedded)") + ", dbUser=" + dbUser + ", dbMigrationUser=" + migrationUser()
+        + ", keycloak=" + keycloakUrl.orElse("(embedded)")
         + ", realm=" + keycloakRealm + ", demo=" + seedDemo + ", cluster=" + cluster.name() + "@" + cluster.port()
         + (cluster.members().isEmpty() ? "" : " members " + cluster.members())
         + cluster.kubernetesServiceDns().map(dns -> " dns " + dns).orElse("") + "]";

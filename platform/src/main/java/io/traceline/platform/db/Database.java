@@ -59,6 +59,31 @@ public final class Database {
     if (uri.getRawQuery() != null) {
       jdbcUrl += "?" + uri.getRawQuery();
     }
-    return new JdbcSettings(jdbcUrl, config.dbUser(), config.dbPassword());
+    return new JdbcSettings(jdbcUrl, config.migrationUser(), config.migrationPassword());
+  }
+
+  /**
+   * Creates (or updates the password of) a login role for the platform's pool, as the owner {@code owner}
+   * connects: the embedded dev database and the test suite run the platform as such a role, so the
+   * privileges in {@code runtime-grants.sql} hold there as in production. Needs CREATEROLE.
+   */
+  public static void ensureRuntimeRole(JdbcSettings owner, String role, String password) {
+    if (!role.matches("^[a-z_][a-z0-9_]{0,62}$")) {
+      throw new ConfigException("Not a role name: " + role);
+    }
+    try (java.sql.Connection connection = owner.open(); java.sql.Statement statement = connection.createStatement()) {
+      boolean exists;
+      try (java.sql.ResultSet rows = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + role + "'")) {
+        exists = rows.next();
+      }
+      String quotedPassword = password.replace("'", "''");
+      statement.execute((exists ? "ALTER ROLE " : "CREATE ROLE ") + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '"
+          + quotedPassword + "'");
+    } catch (java.sql.SQLException e) {
+      if ("42710".equals(e.getSQLState())) {
+        return; // created concurrently by another instance
+      }
+      throw new IllegalStateException("Could not create the runtime database role " + role + ": " + e.getMessage(), e);
+    }
   }
 }

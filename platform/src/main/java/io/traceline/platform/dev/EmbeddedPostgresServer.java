@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
   public static final String DATABASE = "traceline";
+  /** The login role the platform's pool uses on the embedded database (created at start; local only). */
+  public static final String RUNTIME_ROLE = "traceline_app";
+  public static final String RUNTIME_PASSWORD = "traceline-app-dev";
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
   private final EmbeddedPostgres postgres;

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A local Keycloak for dev runs and tests, started from the {@code keycloak-quarkus-dist} zip that
  * Maven resolves from Central (never committed). The realm in {@code dev/traceline-realm.json} is
- * imported at start; Keycloak skips the import when the realm already exists, so restarts keep users.
+ * imported at start; Keycloak skips the import when the realm already exists, so restarts keep users, and
+ * an existing realm is brought up to date instead: clients and roles it lacks are added (existing ones are
+ * left alone) and the brute-force settings are set, through the admin API as the bootstrap admin.
  */
 public final class KeycloakDevServer implements AutoCloseable {
 
@@ -36,10 +38,15 @@ public final class KeycloakDevServer implements AutoCloseable {
 
   private final Process process;
   private final String url;
+  private String realm;
 
   private KeycloakDevServer(Process process, String url) {
     this.process = process;
     this.url = url;
+  }
+
+  private String realmOf() {
+    return realm;
   }
 
   /**
@@ -79,6 +86,9 @@ public final class KeycloakDevServer implements AutoCloseable {
       Process process = builder.start();
       KeycloakDevServer server = new KeycloakDevServer(process, url);
       server.awaitRealm(realm, started);
+      if (!freshData) {
+        server.updateExistingRealm(realm);
+      }
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start Keycloak from " + distributionZip, e);
@@ -142,6 +152,60 @@ public final class KeycloakDevServer implements AutoCloseable {
     }
     close();
     throw new IllegalStateException("Keycloak did not answer within " + START_TIMEOUT);
+  }
+
+  /** Realm settings an existing dev realm is brought to at every start (the import only covers new realms). */
+  private static final List<String> REALM_SETTINGS = List.of("bruteForceProtected", "permanentLockout", "failureFactor",
+      "waitIncrementSeconds", "maxFailureWaitSeconds", "organizationsEnabled");
+
+  /**
+   * Adds the clients and roles of {@code dev/traceline-realm.json} that the running realm lacks (e.g. a dev
+   * database made before the signing client existed) and applies the realm file's brute-force settings.
+   * Dev mode only; a failure is logged, not fatal.
+   */
+  void updateExistingRealm(String realm) {
+    this.realm = realm;
+    try (InputStream in = KeycloakDevServer.class.getResourceAsStream(REALM_RESOURCE)) {
+      io.vertx.core.json.JsonObject file = new io.vertx.core.json.JsonObject(new String(in.readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> tokenResponse = client.send(HttpRequest.newBuilder(URI.create(url
+              + "/realms/master/protocol/openid-connect/token"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username=" + BOOTSTRAP_ADMIN
+              + "&password=" + BOOTSTRAP_ADMIN_PASSWORD)).build(), HttpResponse.BodyHandlers.ofString());
+      String token = new io.vertx.core.json.JsonObject(tokenResponse.body()).getString("access_token");
+      if (token == null) {
+        LOG.warn("Could not sign in to Keycloak as the bootstrap admin to update the dev realm: HTTP {}",
+            tokenResponse.statusCode());
+        return;
+      }
+      io.vertx.core.json.JsonObject partial = new io.vertx.core.json.JsonObject().put("ifResourceExists", "SKIP")
+          .put("clients", file.getJsonArray("clients")).put("roles", file.getJsonObject("roles"));
+      HttpResponse<String> imported = client.send(adminRequest(token, "/partialImport")
+          .POST(HttpRequest.BodyPublishers.ofString(partial.encode())).build(), HttpResponse.BodyHandlers.ofString());
+      io.vertx.core.json.JsonObject settings = new io.vertx.core.json.JsonObject();
+      REALM_SETTINGS.forEach(key -> settings.put(key, file.getValue(key)));
+      HttpResponse<String> updated = client.send(adminRequest(token, "")
+          .PUT(HttpRequest.BodyPublishers.ofString(settings.encode())).build(), HttpResponse.BodyHandlers.ofString());
+      if (imported.statusCode() != 200 || updated.statusCode() >= 300) {
+        LOG.warn("Updating the dev realm answered HTTP {} (import) and {} (settings): {} {}", imported.statusCode(),
+            updated.statusCode(), imported.body(), updated.body());
+      } else {
+        LOG.info("Dev realm {} brought up to date: {} added", realm,
+            new io.vertx.core.json.JsonObject(imported.body()).getInteger("added", 0));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not bring the dev realm {} up to date: {}", realm, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private HttpRequest.Builder adminRequest(String token, String path) {
+    return HttpRequest.newBuilder(URI.create(url + "/admin/realms/" + realmOf() + path))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(30));
   }
 
   static boolean answers(String url, String realm) {

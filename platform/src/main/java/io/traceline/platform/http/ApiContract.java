@@ -14,8 +14,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * The OpenAPI contract: served to clients as written, and used by the router to validate requests.
  *
  * <p>vertx-openapi 5.0 refuses a contract whose responses use {@code application/problem+json}
- * (it only knows a fixed list of media types, and only validates requests here anyway). The copy given
- * to the router therefore names error bodies {@code application/json}; clients read the true document.
+ * or {@code text/csv} (it only knows a fixed list of media types, and only validates requests here anyway).
+ * The copy given to the router therefore names error bodies {@code application/json} and CSV exports
+ * {@code text/plain}; clients read the true document.
  */
 public final class ApiContract {
 
@@ -53,6 +54,10 @@ public final class ApiContract {
     JsonObject content = response.getJsonObject("content");
     if (content != null && content.containsKey(Problem.CONTENT_TYPE)) {
       content.put("application/json", content.remove(Problem.CONTENT_TYPE));
+    }
+    // Likewise for exports (the audit trail as CSV): responses are not validated, the media type is only named.
+    if (content != null && content.containsKey("text/csv")) {
+      content.put("text/plain", content.remove("text/csv"));
     }
   }
 }

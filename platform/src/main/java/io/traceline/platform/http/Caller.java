@@ -9,10 +9,11 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The authenticated user of a request, read from a verified access token: subject, names, the
- * organizations (tenants) the token belongs to, and realm roles (platform-wide, e.g. platform-operator).
+ * organizations (tenants) the token belongs to, realm roles (platform-wide, e.g. platform-operator), the OAuth
+ * client the token was issued to, and when the user last authenticated (epoch seconds; null when unknown).
  */
 public record Caller(String subject, String username, String name, String email, Set<String> organizations,
-                     Set<String> realmRoles) {
+                     Set<String> realmRoles, String clientId, Long authTime) {
 
   public static final String KEY = "traceline.caller";
   public static final String PLATFORM_OPERATOR = "platform-operator";
@@ -36,7 +37,9 @@ public record Caller(String subject, String username, String name, String email,
       name = (given + " " + family).isBlank() ? username : (given + " " + family).trim();
     }
     return new Caller(subject, username, name, claims.getString("email"), organizations(claims.getValue("organization")),
-        realmRoles(claims.getJsonObject("realm_access")));
+        realmRoles(claims.getJsonObject("realm_access")), claims.getString("azp"),
+        // auth_time: when the user last entered their credentials (browser logins only; a password grant has none).
+        claims.getValue("auth_time") instanceof Number seconds ? seconds.longValue() : null);
   }
 
   /**

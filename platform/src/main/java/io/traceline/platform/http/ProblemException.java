@@ -39,6 +39,14 @@ public final class ProblemException extends RuntimeException {
     return new ProblemException(Problem.of(409, "conflict", "Conflict with the current state", detail));
   }
 
+  public static ProblemException preconditionFailed(String detail) {
+    return new ProblemException(Problem.of(412, "precondition-failed", "The record changed since you read it", detail));
+  }
+
+  public static ProblemException preconditionRequired(String detail) {
+    return new ProblemException(Problem.of(428, "precondition-required", "If-Match required", detail));
+  }
+
   public static ProblemException unprocessable(String detail, List<Problem.FieldError> errors) {
     return new ProblemException(Problem.of(422, "unprocessable", "The request breaks a rule", detail).withErrors(errors));
   }

@@ -1,7 +1,11 @@
 package io.traceline.platform.http;
 
+import java.util.List;
+import java.util.function.Function;
+
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -22,5 +26,18 @@ public final class Responses {
   /** Answers 200 with the future's JSON, or the failure as a problem. */
   public static void ok(RoutingContext rc, Future<JsonObject> result) {
     result.onSuccess(body -> json(rc, 200, body)).onFailure(rc::fail);
+  }
+
+  /**
+   * Answers a cursor page: {@code found} holds up to {@code limit + 1} items (one more tells there is a next
+   * page); the page shows {@code limit} of them and {@code next} is the cursor of its last item, or null.
+   */
+  public static <T> void page(RoutingContext rc, List<T> found, int limit, Function<T, JsonObject> toJson,
+                              Function<T, String> cursor) {
+    boolean more = found.size() > limit;
+    List<T> page = more ? found.subList(0, limit) : found;
+    JsonArray items = new JsonArray();
+    page.forEach(item -> items.add(toJson.apply(item)));
+    json(rc, 200, new JsonObject().put("items", items).put("next", more ? cursor.apply(page.get(page.size() - 1)) : null));
   }
 }

@@ -1,6 +1,9 @@
 package io.traceline.platform.http;
 
+import java.util.function.BiFunction;
+
 import io.traceline.tenants.TenantRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
@@ -13,9 +16,19 @@ import io.vertx.ext.web.RoutingContext;
 public final class TenantGate implements Handler<RoutingContext> {
 
   private final TenantRegistry registry;
+  private final BiFunction<TenantContext, Caller, Future<Void>> admission;
 
   public TenantGate(TenantRegistry registry) {
+    this(registry, (tenant, caller) -> Future.succeededFuture());
+  }
+
+  /**
+   * {@code admission} decides, after the tenant is known, whether this user may still enter it (a deactivated
+   * user is refused at their next request: TEN-4); it fails with the problem to answer.
+   */
+  public TenantGate(TenantRegistry registry, BiFunction<TenantContext, Caller, Future<Void>> admission) {
     this.registry = registry;
+    this.admission = admission;
   }
 
   @Override
@@ -32,8 +45,9 @@ public final class TenantGate implements Handler<RoutingContext> {
             rc.fail(noSuchTenant(slug));
             return;
           }
-          rc.put(TenantContext.KEY, new TenantContext(tenant.slug(), tenant.schemaName(), tenant.organizationId()));
-          rc.next();
+          TenantContext context = new TenantContext(tenant.slug(), tenant.schemaName(), tenant.organizationId());
+          rc.put(TenantContext.KEY, context);
+          admission.apply(context, caller).onSuccess(admitted -> rc.next()).onFailure(rc::fail);
         })
         .onFailure(rc::fail);
   }

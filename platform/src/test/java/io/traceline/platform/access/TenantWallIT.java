@@ -46,15 +46,21 @@ class TenantWallIT {
     String tokenA = tenantA.adminToken();
     String grantOfB = firstGrantId(tenantB);
     String stateOfB = roleGrantState(tenantB);
+    long auditHeadOfB = auditHead(tenantB);
     List<String[]> operations = tenantOperations();
     assertThat(operations).extracting(op -> op[0] + " " + op[1]).contains(
         "GET /t/{tenant}/me", "GET /t/{tenant}/role-grants", "POST /t/{tenant}/role-grants",
-        "GET /t/{tenant}/role-grants/{grantId}", "POST /t/{tenant}/role-grants/{grantId}/revocation");
+        "GET /t/{tenant}/role-grants/{grantId}", "POST /t/{tenant}/role-grants/{grantId}/revocation",
+        "GET /t/{tenant}/audit-trail/events", "GET /t/{tenant}/audit-trail/export", "GET /t/{tenant}/audit-trail/verification",
+        "GET /t/{tenant}/settings", "PUT /t/{tenant}/settings", "POST /t/{tenant}/signatures",
+        "POST /t/{tenant}/users/{userId}/deactivation");
 
     for (String[] operation : operations) {
       String method = operation[0];
-      String path = operation[1].replace("{grantId}", grantOfB);
-      String body = method.equals("POST") ? new JsonObject().put("userId", tenantA.adminUserId()).put("role", "auditor")
+      // Path parameters name B's own records where there are some (its grant, its first admin), anything else a UUID.
+      String path = operation[1].replace("{grantId}", grantOfB).replace("{userId}", tenantB.adminUserId())
+          .replaceAll("\\{(?!tenant\\})[^}]+}", UUID.randomUUID().toString());
+      String body = !method.equals("GET") ? new JsonObject().put("userId", tenantA.adminUserId()).put("role", "auditor")
           .put("reason", "Attempt across the wall").encode() : null;
 
       Api.Response onB = api.send(method, "/api/v1" + path.replace("{tenant}", tenantB.slug()), tokenA, body,
@@ -73,6 +79,15 @@ class TenantWallIT {
       assertThat(withoutEcho.encode()).doesNotContain(tenantB.adminUserId()).doesNotContain(grantOfB);
     }
     assertThat(roleGrantState(tenantB)).isEqualTo(stateOfB);
+    assertThat(auditHead(tenantB)).isEqualTo(auditHeadOfB);
+  }
+
+  private static long auditHead(TenantFixture tenant) throws Exception {
+    try (Connection connection = platform.jdbc(); Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery("SELECT seq FROM t_" + tenant.slug() + ".audit_chain_head")) {
+      rows.next();
+      return rows.getLong(1);
+    }
   }
 
   @Test

@@ -19,7 +19,8 @@ class ConfigTest {
 
   private static final Map<String, String> PROD_MINIMUM = Map.of(
       "TRACELINE_KEYCLOAK_URL", "https://id.example.org",
-      "TRACELINE_KEYCLOAK_ADMIN_CLIENT_SECRET", "s3cret");
+      "TRACELINE_KEYCLOAK_ADMIN_CLIENT_SECRET", "s3cret",
+      "TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET", "sign-s3cret");
 
   @Test
   @DisplayName("production defaults: port 8080 on all interfaces, 1 MiB bodies, embedded database, 20 s grace, no demo")
@@ -44,6 +45,37 @@ class ConfigTest {
     assertThat(config.keycloakDevPort()).isEqualTo(8180);
     assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(20));
     assertThat(config.seedDemo()).isFalse();
+    assertThat(config.migrationUser()).isEqualTo("traceline");
+    assertThat(config.separateRuntimeRole()).isNull();
+    assertThat(config.signingClientId()).isEqualTo("traceline-signing");
+    assertThat(config.signingClientSecret()).isEqualTo("sign-s3cret");
+  }
+
+  @Test
+  @DisplayName("migrations run as TRACELINE_DB_MIGRATION_USER (the owner) while the pool runs as the runtime role")
+  void separateMigrationLogin() {
+    Map<String, String> env = new HashMap<>(PROD_MINIMUM);
+    env.put("TRACELINE_DB_USER", "traceline_app");
+    env.put("TRACELINE_DB_PASSWORD", "app-pw");
+    env.put("TRACELINE_DB_MIGRATION_USER", "traceline_owner");
+    env.put("TRACELINE_DB_MIGRATION_PASSWORD", "owner-pw");
+    Config config = Config.fromEnvironment(env, false);
+
+    assertThat(config.migrationUser()).isEqualTo("traceline_owner");
+    assertThat(config.migrationPassword()).isEqualTo("owner-pw");
+    assertThat(config.separateRuntimeRole()).isEqualTo("traceline_app");
+    assertThat(config.toString()).doesNotContain("owner-pw").doesNotContain("app-pw");
+  }
+
+  @Test
+  @DisplayName("outside dev mode the signing client's secret is required; dev mode uses the dev realm's")
+  void signingSecret() {
+    Map<String, String> env = new HashMap<>(PROD_MINIMUM);
+    env.remove("TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET");
+    assertThatThrownBy(() -> Config.fromEnvironment(env, false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET");
+    assertThat(Config.fromEnvironment(Map.of(), true).signingClientSecret()).isEqualTo(Config.DEV_SIGNING_CLIENT_SECRET);
   }
 
   @Test

@@ -74,7 +74,8 @@ class DemoTenantIT {
     return new Config(base.mode(), base.httpHost(), base.httpPort(), base.httpBodyLimit(), base.dataDir(), base.dbUrl(),
         base.dbUser(), base.dbPassword(), base.dbPoolSize(), base.keycloakUrl(), base.keycloakRealm(),
         base.keycloakAudience(), base.keycloakAdminClientId(), base.keycloakAdminClientSecret(), base.keycloakDevPort(),
-        base.shutdownGrace(), true, base.embeddedDbPort(), base.cluster());
+        base.shutdownGrace(), true, base.embeddedDbPort(), base.cluster(), base.dbMigrationUser(),
+        base.dbMigrationPassword(), base.signingClientId(), base.signingClientSecret());
   }
 
   private static Map<String, Long> counts(TestPlatform platform) throws SQLException {

@@ -14,6 +14,9 @@ import java.util.Optional;
 import io.traceline.platform.Platform;
 import io.traceline.platform.config.ClusterConfig;
 import io.traceline.platform.config.Config;
+import io.traceline.platform.db.Database;
+import io.traceline.platform.dev.KeycloakDevServer;
+import io.traceline.tenants.JdbcSettings;
 import io.traceline.tenants.FirstAdmin;
 import io.traceline.tenants.IdentityDirectory;
 import io.vertx.core.json.JsonObject;
@@ -64,16 +67,26 @@ public final class TestPlatform {
     return instance;
   }
 
-  /** A configuration like production's (no dev mode, no demo) pointing at the test servers. */
+  /** The login role the platform under test runs as; the test database's own user owns the schemas. */
+  public static final String RUNTIME_ROLE = "traceline_app";
+  public static final String RUNTIME_PASSWORD = "traceline-app-test";
+
+  /**
+   * A configuration like production's (no dev mode, no demo) pointing at the test servers: migrations run as the
+   * test database's user (the owner), the pool as {@link #RUNTIME_ROLE}, which lacks the privileges to rewrite
+   * the audit trail.
+   */
   public static Config config(int httpPort) {
     TestDatabase.Settings db = TestDatabase.get();
+    Database.ensureRuntimeRole(new JdbcSettings(db.jdbcUrl(), db.user(), db.password()), RUNTIME_ROLE, RUNTIME_PASSWORD);
     return new Config(Config.Mode.PROD, "127.0.0.1", httpPort, 1_048_576,
-        TestDatabase.TestWork.dir().resolve("platform"), Optional.of(db.url()), db.user(), db.password(), 8,
+        TestDatabase.TestWork.dir().resolve("platform"), Optional.of(db.url()), RUNTIME_ROLE, RUNTIME_PASSWORD, 8,
         Optional.of(TestKeycloak.url()), TestKeycloak.REALM, "traceline-api", "traceline-provisioner",
         Config.DEV_ADMIN_CLIENT_SECRET, 0, Duration.ofSeconds(5), false, 0,
         // The shared instance runs no jobs: job tests start clusters of their own, which must be alone
         // on the job tables to show exactly-once and whole-cluster restarts.
-        ClusterConfig.loopback("traceline-shared-" + UUID.randomUUID(), freePort(), List.of(), false));
+        ClusterConfig.loopback("traceline-shared-" + UUID.randomUUID(), freePort(), List.of(), false),
+        Optional.of(db.user()), db.password(), "traceline-signing", Config.DEV_SIGNING_CLIENT_SECRET);
   }
 
   public Platform platform() {
@@ -96,9 +109,48 @@ public final class TestPlatform {
     return keycloakAdmin.realm(TestKeycloak.REALM);
   }
 
+  /** A connection as the test database's user: the schemas' owner (a superuser on the embedded database). */
   public Connection jdbc() throws SQLException {
     TestDatabase.Settings db = TestDatabase.get();
     return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+  }
+
+  /** The first column of the first row of a query run as the schemas' owner (counts, heads). */
+  public long queryLong(String sql) {
+    try (Connection connection = jdbc(); java.sql.Statement statement = connection.createStatement();
+         java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The database's clock: what audit events and signatures are stamped with. */
+  public java.time.OffsetDateTime databaseNow() {
+    try (Connection connection = jdbc(); java.sql.Statement statement = connection.createStatement();
+         java.sql.ResultSet rows = statement.executeQuery("SELECT now()")) {
+      rows.next();
+      return rows.getObject(1, java.time.OffsetDateTime.class);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A connection as the platform's runtime role, with the privileges the platform itself has. */
+  public Connection runtimeJdbc() throws SQLException {
+    return DriverManager.getConnection(TestDatabase.get().jdbcUrl(), RUNTIME_ROLE, RUNTIME_PASSWORD);
+  }
+
+  /**
+   * Keycloak's master-realm admin (the bootstrap admin of the test Keycloak; TEST_KEYCLOAK_ADMIN_USER and
+   * _PASSWORD for an external one), for what the provisioning account may not do, such as creating clients.
+   */
+  public RealmResource masterAdminRealm() {
+    String user = System.getenv().getOrDefault("TEST_KEYCLOAK_ADMIN_USER", KeycloakDevServer.BOOTSTRAP_ADMIN);
+    String password = System.getenv().getOrDefault("TEST_KEYCLOAK_ADMIN_PASSWORD", KeycloakDevServer.BOOTSTRAP_ADMIN_PASSWORD);
+    return KeycloakBuilder.builder().serverUrl(platform.config().keycloakUrl().orElseThrow()).realm("master")
+        .clientId("admin-cli").username(user).password(password).build().realm(TestKeycloak.REALM);
   }
 
   public static String uniqueSlug(String prefix) {
@@ -145,6 +197,30 @@ public final class TestPlatform {
 
   public static int freePort() {
     return TestKeycloak.freePort();
+  }
+
+  /** A member of the tenants with a login (username = e-mail) and {@link #USER_PASSWORD}. */
+  public Person newMember(String given, String family, TenantFixture... tenants) {
+    String username = (given + "." + family).toLowerCase(Locale.ROOT).replaceAll("[^a-z.]", "") + "."
+        + uniqueSlug("u").substring(2) + "@people.example";
+    return new Person(newUser(username, given, family, tenants), username, given + " " + family);
+  }
+
+  /** Grants the application role through the API as the tenant's first admin. */
+  public void grantRole(TenantFixture tenant, String userId, String role) {
+    Api.Response response = api.post(tenant.path("/role-grants"), tenant.adminToken(), new JsonObject()
+        .put("userId", userId).put("role", role).put("reason", "Test fixture: " + role));
+    if (response.status() != 201) {
+      throw new IllegalStateException("Granting " + role + " failed: " + response);
+    }
+  }
+
+  /** Someone with a login: subject, username and printed name. */
+  public record Person(String id, String username, String name) {
+
+    public String token(TestPlatform platform) {
+      return platform.tokens().password(username, USER_PASSWORD);
+    }
   }
 
   public static Path workDir() {

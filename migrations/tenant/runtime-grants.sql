@@ -1,0 +1,17 @@
+-- Privileges of the platform's runtime database role in a tenant schema. Not a changelog: SchemaMigrator
+-- applies it after every migration of the schema (idempotent, in one transaction), when the platform runs as
+-- a role other than the schema's owner (TRACELINE_DB_MIGRATION_USER). ${schema} and ${role} are replaced by
+-- quoted identifiers.
+--
+-- The runtime role reads and writes business tables; it cannot rewrite history (P11-1): it reads the audit
+-- trail and appends to it only through audit_append (which links every event to the chain), record versions
+-- and signatures take SELECT and INSERT only, and nothing it may touch can be truncated.
+GRANT USAGE ON SCHEMA ${schema} TO ${role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role};
+GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role};
+REVOKE ALL ON ${schema}.databasechangelog, ${schema}.databasechangeloglock FROM ${role};
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ${schema}.audit_event, ${schema}.audit_chain_head FROM ${role};
+GRANT EXECUTE ON FUNCTION ${schema}.audit_append(text, text, text, text, text, integer, jsonb, jsonb, text, text, text, text, text, text) TO ${role};
+REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.record_version, ${schema}.signature FROM ${role};
+REVOKE DELETE, TRUNCATE ON ${schema}.role_grant, ${schema}.app_user FROM ${role};
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ${schema}.signature_meaning FROM ${role};

@@ -1,0 +1,61 @@
+package io.traceline.platform.settings;
+
+import io.traceline.platform.audit.ReasonForChange;
+import io.traceline.platform.http.ApiRequest;
+import io.traceline.platform.http.BearerAuthentication;
+import io.traceline.platform.http.ProblemException;
+import io.traceline.platform.http.RequestOrigin;
+import io.traceline.platform.http.Responses;
+import io.traceline.platform.http.TenantGate;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** HTTP for the tenant's settings: the version travels as the ETag; a change needs If-Match and a reason. */
+public final class TenantSettingsHandlers {
+
+  private final TenantSettingsService service;
+
+  public TenantSettingsHandlers(TenantSettingsService service) {
+    this.service = service;
+  }
+
+  public void get(RoutingContext rc) {
+    service.get(TenantGate.tenant(rc))
+        .onSuccess(settings -> respond(rc, settings))
+        .onFailure(rc::fail);
+  }
+
+  public void update(RoutingContext rc) {
+    JsonObject body = ApiRequest.of(rc).body();
+    int expected = expectedVersion(rc.request().getHeader(HttpHeaders.IF_MATCH));
+    String reason = ReasonForChange.require(body);
+    service.update(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), expected,
+            body.getJsonObject("settings"), reason)
+        .onSuccess(settings -> respond(rc, settings))
+        .onFailure(rc::fail);
+  }
+
+  private static void respond(RoutingContext rc, JsonObject settings) {
+    rc.response().putHeader(HttpHeaders.ETAG, "\"" + settings.getInteger("version") + "\"");
+    Responses.json(rc, 200, settings);
+  }
+
+  /** {@code If-Match: "3"} (or W/"3", or 3) names the version the change was made against. */
+  static int expectedVersion(String ifMatch) {
+    if (ifMatch == null || ifMatch.isBlank()) {
+      throw ProblemException.preconditionRequired("Send If-Match with the ETag of the settings you changed, "
+          + "so a concurrent change is not overwritten");
+    }
+    String value = ifMatch.strip();
+    if (value.startsWith("W/")) {
+      value = value.substring(2);
+    }
+    value = value.replace("\"", "");
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw ProblemException.preconditionFailed("If-Match " + ifMatch + " names no version of the settings");
+    }
+  }
+}
