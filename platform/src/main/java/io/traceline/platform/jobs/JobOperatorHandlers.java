@@ -40,14 +40,7 @@ public final class JobOperatorHandlers {
     String after = request.query("after");
     repository.list(pool, request.query("state"), request.query("kind"), after == null ? null : UUID.fromString(after),
             limit + 1)
-        .onSuccess(jobs -> {
-          boolean more = jobs.size() > limit;
-          List<Job> page = more ? jobs.subList(0, limit) : jobs;
-          JsonArray items = new JsonArray();
-          page.forEach(job -> items.add(toJson(job)));
-          Responses.json(rc, 200, new JsonObject().put("items", items)
-              .put("next", more ? page.get(page.size() - 1).id().toString() : null));
-        })
+        .onSuccess(jobs -> Responses.page(rc, jobs, limit, JobOperatorHandlers::toJson, job -> job.id().toString()))
         .onFailure(rc::fail);
   }
 
