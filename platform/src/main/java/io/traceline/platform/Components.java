@@ -107,7 +107,6 @@ public final class Components {
             .withReason(TenantProvisioner.FIRST_ADMIN_REASON)).mapEmpty());
     this.web = WebClient.create(vertx);
     this.operatorHandlers = new TenantOperatorHandlers(provisioner, registry);
-    this.accessHandlers = new AccessHandlers(new AccessService(tenantScope, directory, workers));
     int jobConnections = config.cluster().jobsConcurrency() + 2;
     this.jobsPool = Database.pool(vertx, config, "traceline-jobs", jobConnections,
         JobRuntime.APPLICATION_NAME_PREFIX + member.memberId());
