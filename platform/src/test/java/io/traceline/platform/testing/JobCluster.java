@@ -63,6 +63,7 @@ public final class JobCluster implements AutoCloseable {
     env.put("TRACELINE_DB_POOL_SIZE", "4");
     env.put("TRACELINE_KEYCLOAK_URL", TestKeycloak.url());
     env.put("TRACELINE_KEYCLOAK_ADMIN_CLIENT_SECRET", Config.DEV_ADMIN_CLIENT_SECRET);
+    env.put("TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET", Config.DEV_SIGNING_CLIENT_SECRET);
     env.put("TRACELINE_DATA_DIR", TestPlatform.workDir().resolve("member-" + index).toString());
     env.put("TRACELINE_CLUSTER_NAME", name);
     env.put("TRACELINE_CLUSTER_PORT", String.valueOf(clusterPorts.get(index)));
