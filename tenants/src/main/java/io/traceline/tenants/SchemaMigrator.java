@@ -69,7 +69,10 @@ public final class SchemaMigrator {
     }
     this.jdbc = jdbc;
     this.runtimeRole = runtimeRole == null || runtimeRole.equals(jdbc.user()) ? null : runtimeRole;
-    this.tenantChangelogVersion = fingerprint(TENANT_CHANGELOG) + (this.runtimeRole == null ? "" : ":" + resourceDigest(TENANT_GRANTS));
+    // The runtime role's privileges are part of what a tenant schema is migrated to: a tenant migrated without
+    // them (or for another role) counts as behind, and the next start grants them.
+    this.tenantChangelogVersion = fingerprint(TENANT_CHANGELOG)
+        + (this.runtimeRole == null ? "" : ":" + digest(readResource(TENANT_GRANTS) + "\u0000" + this.runtimeRole));
   }
 
   /** Creates and migrates the control schema (the tenant registry). */
@@ -167,9 +170,9 @@ public final class SchemaMigrator {
     }
   }
 
-  private String resourceDigest(String name) {
+  private static String digest(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(readResource(name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -130,13 +130,13 @@ public final class AccessService {
   public Future<AppUser> setActive(TenantContext tenant, Caller caller, RequestOrigin origin, String userId,
                                    boolean active, String reason) {
     return tenantScope.inTransaction(tenant.schemaName(), connection -> requireTenantAdmin(connection, caller)
-            .compose(v -> users.find(connection, userId)))
+            .compose(v -> users.find(connection, userId, false)))
         .compose(known -> known != null ? Future.succeededFuture()
             // A member who never used the tenant: learn their username from the identity provider first.
             : member(tenant, userId).compose(member -> tenantScope.inTransaction(tenant.schemaName(),
                 connection -> knownUser(connection, userId, member))))
         .compose(v -> tenantScope.inTransaction(tenant.schemaName(), connection -> requireTenantAdmin(connection, caller)
-            .compose(ok -> users.findForUpdate(connection, userId))
+            .compose(ok -> users.find(connection, userId, true))
             .compose(before -> {
               if (before.active() == active) {
                 return Future.failedFuture(ProblemException.conflict("The user is already "

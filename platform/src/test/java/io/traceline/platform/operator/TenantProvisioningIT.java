@@ -181,7 +181,9 @@ class TenantProvisioningIT {
           + displayName + "', '" + email + "', 'Ada', 'Admin', 'provisioning', 'registered', 'test')");
     }
     var db = io.traceline.platform.testing.TestDatabase.get();
-    SchemaMigrator migrator = new SchemaMigrator(new JdbcSettings(db.jdbcUrl(), db.user(), db.password()));
+    // Migrated as the platform migrates: as the owner, granting the runtime role its privileges.
+    SchemaMigrator migrator = new SchemaMigrator(new JdbcSettings(db.jdbcUrl(), db.user(), db.password()),
+        TestPlatform.RUNTIME_ROLE);
     String version = migrator.migrateTenant(tenantSlug);
     try (Connection connection = platform.jdbc(); Statement statement = connection.createStatement()) {
       statement.execute("UPDATE control.tenant SET step = 'schema_migrated', changelog_version = '" + version

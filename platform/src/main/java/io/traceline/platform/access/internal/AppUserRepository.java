@@ -43,14 +43,8 @@ public final class AppUserRepository {
         .map(AppUserRepository::first);
   }
 
-  public Future<AppUser> find(SqlConnection connection, String userId) {
-    return connection.preparedQuery("SELECT " + COLUMNS + " FROM app_user WHERE user_id = $1")
-        .execute(Tuple.of(userId))
-        .map(AppUserRepository::first);
-  }
-
-  public Future<AppUser> findForUpdate(SqlConnection connection, String userId) {
-    return connection.preparedQuery("SELECT " + COLUMNS + " FROM app_user WHERE user_id = $1 FOR UPDATE")
+  public Future<AppUser> find(SqlConnection connection, String userId, boolean forUpdate) {
+    return connection.preparedQuery("SELECT " + COLUMNS + " FROM app_user WHERE user_id = $1" + (forUpdate ? " FOR UPDATE" : ""))
         .execute(Tuple.of(userId))
         .map(AppUserRepository::first);
   }
