@@ -51,6 +51,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setCleanDataDirectory(fresh)
           // zonky turns synchronous_commit off by default; a system of record keeps commits durable.
           .setServerConfig("synchronous_commit", "on")
+          // zonky also starts PostgreSQL with fsync off (-F). A dev run keeps its data between runs, so it
+          // gets durable commits; a fresh (test) database keeps the faster default.
+          .setServerConfig("fsync", fresh ? "off" : "on")
           .setServerConfig("max_connections", "200")
           .start();
       EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres);

@@ -212,10 +212,22 @@ public final class JobRuntime extends VerticleBase {
 
   /** Claims and runs one ready chunk; false when there is none. */
   private Future<Boolean> runOneChunk(Set<Integer> owned) {
-    return jobsPool.withTransaction(connection -> claim(connection, owned)
-            .compose(claimed -> claimed == null ? Future.succeededFuture(false) : execute(connection, claimed).map(true)))
-        .recover(failure -> failure instanceof ChunkFailed chunk ? recordChunkFailure(chunk).map(true)
-            : Future.failedFuture(failure));
+    return inTransaction(connection -> claim(connection, owned)
+        .compose(claimed -> claimed == null ? Future.succeededFuture(false) : execute(connection, claimed).map(true)));
+  }
+
+  /**
+   * A transaction driven by plain BEGIN / COMMIT rather than the client's transaction object, which rolls
+   * everything back at the first failed statement: here a chunk's failed work is undone to a savepoint and
+   * the failure recorded while the chunk row is still locked, so no other worker can take the chunk
+   * between the rollback and the record (that would skip the backoff and miscount attempts).
+   */
+  private <T> Future<T> inTransaction(java.util.function.Function<SqlConnection, Future<T>> work) {
+    return jobsPool.getConnection().compose(connection -> connection.query("BEGIN").execute()
+        .compose(v -> work.apply(connection))
+        .compose(result -> connection.query("COMMIT").execute().map(result),
+            failure -> connection.query("ROLLBACK").execute().transform(ignored -> Future.<T>failedFuture(failure)))
+        .onComplete(done -> connection.close()));
   }
 
   private Future<ClaimedChunk> claim(SqlConnection connection, Set<Integer> owned) {
@@ -225,57 +237,38 @@ public final class JobRuntime extends VerticleBase {
         : repository.claimChunk(connection, owned, config.jobsStealAfter()));
   }
 
-  /** The chunk's work and its "done" mark, in the claiming transaction: both commit, or neither. */
+  /**
+   * The chunk's work and its "done" mark, in the claiming transaction: both commit, or neither. A failed
+   * attempt is undone to the savepoint and recorded (retry with backoff, or dead) in the same transaction.
+   */
   private Future<Void> execute(SqlConnection connection, ClaimedChunk claimed) {
     Job job = claimed.job();
     JobKind kind = kinds.get(job.kind());
-    Future<Long> work = kind == null ? Future.failedFuture(JobFailure.permanent("No job kind '" + job.kind() + "'"))
-        : inTenant(connection, job).compose(v -> kind.runChunk(connection, job, claimed.chunkNo(), claimed.attempt()));
-    return work
-        .recover(failure -> Future.failedFuture(new ChunkFailed(claimed, failure)))
+    return connection.query("SAVEPOINT chunk_work").execute()
+        .compose(v -> kind == null ? Future.<Long>failedFuture(JobFailure.permanent("No job kind '" + job.kind() + "'"))
+            : inTenant(connection, job).compose(ignored -> kind.runChunk(connection, job, claimed.chunkNo(), claimed.attempt())))
         .compose(rows -> repository.markChunkDone(connection, job.id(), claimed.chunkNo(), member.memberId(), rows)
             .onSuccess(v -> {
               chunksDone.increment();
               rowsAffected.increment(rows);
-            }));
-  }
-
-  /**
-   * After the chunk's transaction rolled back: one more attempt later (transient, attempts left) or dead.
-   * The chunk row is locked again with SKIP LOCKED: if another member already took it, that run decides.
-   */
-  private Future<Void> recordChunkFailure(ChunkFailed failed) {
-    ClaimedChunk claimed = failed.chunk;
-    Throwable failure = failed.getCause();
-    return jobsPool.withTransaction(connection -> repository.lockChunkAttempts(connection, claimed.job().id(), claimed.chunkNo())
-            .compose(attempts -> {
-              if (attempts == null) {
-                return Future.succeededFuture((Boolean) null);
-              }
-              boolean retry = JobFailure.isTransient(failure) && attempts + 1 < config.jobsMaxAttempts();
-              return repository.recordChunkFailure(connection, claimed.job().id(), claimed.chunkNo(),
-                  JobFailure.describe(failure), retry, backoff(attempts));
             }))
-        .map(dead -> {
-          if (Boolean.TRUE.equals(dead)) {
-            chunksDead.increment();
-            LOG.warn("Job {} ({}) chunk {} is dead: {}", claimed.job().id(), claimed.job().kind(), claimed.chunkNo(),
-                JobFailure.describe(failure));
-          } else if (Boolean.FALSE.equals(dead)) {
-            chunksRetried.increment();
-          }
-          return null;
-        });
-  }
-
-  /** Carries the chunk whose work failed out of its rolled-back transaction. */
-  private static final class ChunkFailed extends RuntimeException {
-    private final transient ClaimedChunk chunk;
-
-    ChunkFailed(ClaimedChunk chunk, Throwable cause) {
-      super(cause.getMessage(), cause, false, false);
-      this.chunk = chunk;
-    }
+        .recover(failure -> connection.query("ROLLBACK TO SAVEPOINT chunk_work").execute()
+            .compose(v -> repository.lockChunkAttempts(connection, job.id(), claimed.chunkNo()))
+            .compose(attempts -> {
+              boolean retry = JobFailure.isTransient(failure) && attempts + 1 < config.jobsMaxAttempts();
+              return repository.recordChunkFailure(connection, job.id(), claimed.chunkNo(), JobFailure.describe(failure),
+                  retry, backoff(attempts));
+            })
+            .map(dead -> {
+              if (dead) {
+                chunksDead.increment();
+                LOG.warn("Job {} ({}) chunk {} is dead: {}", job.id(), job.kind(), claimed.chunkNo(),
+                    JobFailure.describe(failure));
+              } else {
+                chunksRetried.increment();
+              }
+              return null;
+            }));
   }
 
   private Future<Void> inTenant(SqlConnection connection, Job job) {

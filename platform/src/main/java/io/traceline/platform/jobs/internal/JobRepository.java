@@ -112,7 +112,10 @@ public final class JobRepository {
         });
   }
 
-  /** Locks a pending chunk and returns its attempts; null when it is locked by another run or no longer pending. */
+  /**
+   * Locks a pending chunk and returns its attempts (a chunk this transaction already holds is returned;
+   * SKIP LOCKED only skips other transactions' locks).
+   */
   public Future<Integer> lockChunkAttempts(SqlConnection connection, UUID jobId, int chunkNo) {
     return connection.preparedQuery("SELECT attempts FROM control.job_chunk WHERE job_id = $1 AND chunk_no = $2 "
             + "AND state = 'pending' FOR UPDATE SKIP LOCKED")
