@@ -15,3 +15,4 @@ GRANT EXECUTE ON FUNCTION ${schema}.audit_append(text, text, text, text, text, i
 REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.record_version, ${schema}.signature FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.role_grant, ${schema}.app_user FROM ${role};
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ${schema}.signature_meaning FROM ${role};
+REVOKE DELETE, TRUNCATE ON ${schema}.document, ${schema}.document_version, ${schema}.document_number_sequence FROM ${role};

@@ -12,6 +12,8 @@ import io.traceline.platform.audit.AuditEvent;
 import io.traceline.platform.audit.AuditHandlers;
 import io.traceline.platform.audit.AuditService;
 import io.traceline.platform.audit.AuditTrail;
+import io.traceline.platform.documents.DocumentHandlers;
+import io.traceline.platform.documents.DocumentService;
 import io.traceline.platform.records.RecordVersions;
 import io.traceline.platform.settings.TenantSettingsHandlers;
 import io.traceline.platform.settings.TenantSettingsService;
@@ -77,6 +79,7 @@ public final class Components {
   final AuditHandlers auditHandlers;
   final SignatureHandlers signatureHandlers;
   final TenantSettingsHandlers settingsHandlers;
+  final DocumentHandlers documentHandlers;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
@@ -123,6 +126,7 @@ public final class Components {
     this.auditHandlers = new AuditHandlers(new AuditService(tenantScope, roleCheck, records, signatures));
     this.settingsHandlers = new TenantSettingsHandlers(new TenantSettingsService(tenantScope, records, auditTrail,
         roleCheck, signatures));
+    this.documentHandlers = new DocumentHandlers(new DocumentService(tenantScope, auditTrail, roleCheck));
   }
 
   /** The parts that need I/O to build: the realm's OIDC metadata and keys, and the API contract. */

@@ -82,6 +82,15 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getSignature").addHandler(components.signatureHandlers::get);
     api.getRoute("listSignatureMeanings").addHandler(components.signatureHandlers::meanings);
     api.getRoute("getSignaturePolicy").addHandler(components.signatureHandlers::policy);
+    api.getRoute("listDocuments").addHandler(components.documentHandlers::list);
+    api.getRoute("createDocument").addHandler(components.documentHandlers::create);
+    api.getRoute("getDocument").addHandler(components.documentHandlers::get);
+    api.getRoute("updateDocument").addHandler(components.documentHandlers::update);
+    api.getRoute("listDocumentVersions").addHandler(components.documentHandlers::versions);
+    api.getRoute("createDocumentVersion").addHandler(components.documentHandlers::createVersion);
+    api.getRoute("getDocumentVersion").addHandler(components.documentHandlers::version);
+    api.getRoute("getCurrentDocumentVersion").addHandler(components.documentHandlers::current);
+    api.getRoute("transitionDocumentVersion").addHandler(components.documentHandlers::transition);
     // Authentication and the tenant wall (the main router's gates) run before contract validation, so a stranger learns
     // nothing from validation errors; the contract's security scheme documents them for clients.
     api.getRoutes().forEach(route -> route.setDoSecurity(false));
