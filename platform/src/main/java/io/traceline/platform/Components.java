@@ -12,6 +12,7 @@ import io.traceline.platform.audit.AuditEvent;
 import io.traceline.platform.audit.AuditHandlers;
 import io.traceline.platform.audit.AuditService;
 import io.traceline.platform.audit.AuditTrail;
+import io.traceline.platform.documents.DocumentEffectiveJob;
 import io.traceline.platform.documents.DocumentHandlers;
 import io.traceline.platform.documents.DocumentService;
 import io.traceline.platform.records.RecordVersions;
@@ -115,7 +116,6 @@ public final class Components {
         JobRuntime.APPLICATION_NAME_PREFIX + member.memberId());
     this.jobQueue = new JobQueue(member, pool);
     this.jobHandlers = new JobOperatorHandlers(pool, jobQueue, member);
-    this.jobKinds = List.of(new ProbeJobKind(vertx, new JobRepository(), member.memberId()));
     this.accessHandlers = new AccessHandlers(new AccessService(tenantScope, directory, workers, auditTrail));
     this.userAdmission = new UserAdmission(pool);
     RoleCheck roleCheck = new RoleCheck();
@@ -126,7 +126,10 @@ public final class Components {
     this.auditHandlers = new AuditHandlers(new AuditService(tenantScope, roleCheck, records, signatures));
     this.settingsHandlers = new TenantSettingsHandlers(new TenantSettingsService(tenantScope, records, auditTrail,
         roleCheck, signatures));
-    this.documentHandlers = new DocumentHandlers(new DocumentService(tenantScope, auditTrail, roleCheck));
+    DocumentService documents = new DocumentService(tenantScope, auditTrail, roleCheck, jobQueue);
+    this.documentHandlers = new DocumentHandlers(documents);
+    this.jobKinds = List.of(new ProbeJobKind(vertx, new JobRepository(), member.memberId()),
+        new DocumentEffectiveJob(documents, auditTrail));
   }
 
   /** The parts that need I/O to build: the realm's OIDC metadata and keys, and the API contract. */

@@ -15,6 +15,8 @@ import io.traceline.platform.http.Problem;
 import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.TenantContext;
+import io.traceline.platform.jobs.JobQueue;
+import io.traceline.platform.jobs.NewJob;
 import io.traceline.tenants.TenantScope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -37,12 +39,14 @@ public final class DocumentService {
   private final TenantScope tenantScope;
   private final AuditTrail audit;
   private final RoleCheck roles;
+  private final JobQueue jobs;
   private final DocumentRepository repository = new DocumentRepository();
 
-  public DocumentService(TenantScope tenantScope, AuditTrail audit, RoleCheck roles) {
+  public DocumentService(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, JobQueue jobs) {
     this.tenantScope = tenantScope;
     this.audit = audit;
     this.roles = roles;
+    this.jobs = jobs;
   }
 
   public Future<JsonObject> create(TenantContext tenant, Caller caller, RequestOrigin origin, JsonObject document) {
@@ -158,21 +162,19 @@ public final class DocumentService {
       throw ProblemException.unprocessable("Only an approval takes an effective date",
           List.of(new Problem.FieldError("/effectiveAt", "only with action approve")));
     }
-    if (effectiveAt != null && effectiveAt.isAfter(OffsetDateTime.now())) {
-      throw ProblemException.unprocessable("Future effective dates are not supported yet: approve without one to make "
-          + "the version effective on approval", List.of(new Problem.FieldError("/effectiveAt", "not in the future")));
-    }
+    OffsetDateTime future = effectiveAt != null && effectiveAt.isAfter(OffsetDateTime.now()) ? effectiveAt : null;
     return tenantScope.inTransaction(tenant.schemaName(), connection -> document(connection, documentId, true)
         .compose(document -> version(connection, documentId, versionId)
             .compose(before -> roles.activeRoles(connection, caller.subject())
-                .compose(held -> apply(connection, caller, held, document, before, action, reason))
+                .compose(held -> apply(connection, tenant, caller, held, document, before, action, reason, future))
                 .compose(after -> audit.record(connection, event(caller, origin, "document-version." + action, VERSION,
                         versionId.toString()).withValues(before, after).withReason(reason))
                     .map(recorded -> after)))));
   }
 
-  private Future<JsonObject> apply(SqlConnection connection, Caller caller, List<String> held, JsonObject document,
-                                   JsonObject version, String action, String reason) {
+  private Future<JsonObject> apply(SqlConnection connection, TenantContext tenant, Caller caller, List<String> held,
+                                   JsonObject document, JsonObject version, String action, String reason,
+                                   OffsetDateTime future) {
     UUID documentId = UUID.fromString(document.getString("id"));
     UUID versionId = UUID.fromString(version.getString("id"));
     String state = version.getString("state");
@@ -190,8 +192,13 @@ public final class DocumentService {
               ? Future.failedFuture(ProblemException.forbidden("The author of a version cannot approve it "
                   + "(separation of duties): another approver must"))
               : move(connection, versionId, state, "in-review", "approved", action,
-                  "approved_at = now(), approved_by = $4, approved_by_name = $5", caller.subject(), caller.name()))
-          .compose(approved -> makeEffective(connection, documentId, approved));
+                  "approved_at = now(), approved_by = $4, approved_by_name = $5, effective_at = $6", caller.subject(),
+                  caller.name(), future))
+          .compose(approved -> future == null ? makeEffective(connection, documentId, approved)
+              // Effective at a future date: a timer on the job runtime, enqueued in this transaction (outbox).
+              : jobs.enqueue(connection, new NewJob(tenant.slug(), DocumentEffectiveJob.NAME, new JsonObject()
+                      .put("documentId", documentId.toString()).put("versionId", versionId.toString()),
+                  future.toInstant(), "document-version:" + versionId, caller.subject())).map(id -> approved));
       case "withdraw" -> require(held, isAuthor, ApplicationRole.QUALITY_MANAGER, ApplicationRole.APPROVER)
           .compose(v -> List.of("draft", "in-review", "approved").contains(state)
               ? move(connection, versionId, state, state, "withdrawn", action, "ended_at = now(), end_reason = $4",
@@ -206,15 +213,21 @@ public final class DocumentService {
     };
   }
 
-  /** Supersedes the effective version (if any) and makes {@code approved} effective, in this transaction. */
-  private Future<JsonObject> makeEffective(SqlConnection connection, UUID documentId, JsonObject approved) {
+  /**
+   * Supersedes the effective version (if any), makes {@code approved} effective and writes the "document version
+   * effective" event (with its training impact) to the outbox, all in this transaction. The caller holds the lock
+   * on the document row.
+   */
+  Future<JsonObject> makeEffective(SqlConnection connection, UUID documentId, JsonObject approved) {
     return repository.effective(connection, documentId)
         .compose(previous -> previous == null ? Future.succeededFuture()
             : repository.move(connection, UUID.fromString(previous.getString("id")), "effective", "superseded",
                 "superseded_at = now()").mapEmpty())
         .compose(v -> repository.move(connection, UUID.fromString(approved.getString("id")), "approved", "effective",
             "effective_at = now()"))
-        .compose(effective -> repository.setStatus(connection, documentId, "effective").map(v -> effective));
+        .compose(effective -> repository.setStatus(connection, documentId, "effective")
+            .compose(v -> repository.insertEvent(connection, UUID.randomUUID(), "document-version-effective", effective))
+            .map(v -> effective));
   }
 
   private Future<JsonObject> move(SqlConnection connection, UUID versionId, String state, String from, String to,
@@ -248,6 +261,11 @@ public final class DocumentService {
     }
     return Future.failedFuture(ProblemException.forbidden("This needs one of the application roles "
         + java.util.Arrays.stream(allowed).map(ApplicationRole::id).toList()));
+  }
+
+  /** The repository, for the effective-date timer in this package. */
+  DocumentRepository repository() {
+    return repository;
   }
 
   private Future<JsonObject> document(SqlConnection connection, UUID id, boolean forUpdate) {

@@ -127,8 +127,13 @@ public final class DocumentRepository {
         .map(DocumentRepository::oneVersion);
   }
 
-  public static OffsetDateTime now() {
-    return OffsetDateTime.now();
+  /** Writes an event for other features (training) to the outbox; once per kind and version. */
+  public Future<Void> insertEvent(SqlConnection connection, UUID id, String kind, JsonObject version) {
+    return connection.preparedQuery("INSERT INTO document_event (id, kind, document_id, version_id, training_impact, "
+            + "effective_at) SELECT $1, $2, document_id, id, training_impact, effective_at FROM document_version "
+            + "WHERE id = $3 ON CONFLICT (kind, version_id) DO NOTHING")
+        .execute(Tuple.of(id, kind, UUID.fromString(version.getString("id"))))
+        .mapEmpty();
   }
 
   private static JsonObject oneDocument(RowSet<Row> rows) {
