@@ -41,6 +41,7 @@ public final class AccessService {
   private final IdentityDirectory directory;
   private final WorkerExecutor workers;
   private final RoleGrantRepository grants = new RoleGrantRepository();
+  private final RoleCheck roleCheck = new RoleCheck();
   private final PersonRepository people = new PersonRepository();
   private final AppUserRepository users = new AppUserRepository();
   private final AuditTrail audit;
@@ -191,9 +192,7 @@ public final class AccessService {
   }
 
   private Future<Void> requireAnyRole(SqlConnection connection, Caller caller, Set<String> allowed) {
-    return grants.activeRoles(connection, caller.subject()).compose(roles -> roles.stream().anyMatch(allowed::contains)
-        ? Future.succeededFuture()
-        : Future.failedFuture(ProblemException.forbidden("This needs one of the application roles " + allowed)));
+    return roleCheck.requireAny(connection, caller.subject(), allowed).mapEmpty();
   }
 
   private static Future<RoleGrant> found(RoleGrant grant) {

@@ -2,7 +2,6 @@ package io.traceline.platform.cluster;
 
 import java.util.HashSet;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 import com.hazelcast.cluster.Member;
@@ -82,12 +81,6 @@ public final class ClusterMember implements AutoCloseable {
     return hazelcast.getCluster().getMembers().size();
   }
 
-  public Set<String> memberIds() {
-    Set<String> ids = new HashSet<>();
-    hazelcast.getCluster().getMembers().forEach(member -> ids.add(member.getUuid().toString()));
-    return ids;
-  }
-
   /** Describes the members for the operator: id, address, and whether it is this instance. */
   public java.util.List<java.util.Map<String, Object>> describeMembers() {
     return hazelcast.getCluster().getMembers().stream().map(member -> java.util.Map.<String, Object>of(
@@ -143,10 +136,6 @@ public final class ClusterMember implements AutoCloseable {
 
   public void onWake(Runnable action) {
     wake.addMessageListener(message -> action.run());
-  }
-
-  public UUID localUuid() {
-    return hazelcast.getCluster().getLocalMember().getUuid();
   }
 
   /** Graceful: partitions are migrated to the remaining members before this one leaves. */
