@@ -17,3 +17,5 @@ REVOKE DELETE, TRUNCATE ON ${schema}.role_grant, ${schema}.app_user FROM ${role}
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ${schema}.signature_meaning FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.document, ${schema}.document_version, ${schema}.document_number_sequence FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.document_event FROM ${role};
+REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.content_blob FROM ${role};
+REVOKE DELETE, TRUNCATE ON ${schema}.document_route_step FROM ${role};

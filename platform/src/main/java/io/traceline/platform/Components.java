@@ -12,9 +12,9 @@ import io.traceline.platform.audit.AuditEvent;
 import io.traceline.platform.audit.AuditHandlers;
 import io.traceline.platform.audit.AuditService;
 import io.traceline.platform.audit.AuditTrail;
-import io.traceline.platform.documents.DocumentEffectiveJob;
+import io.traceline.platform.documents.DocumentFeature;
 import io.traceline.platform.documents.DocumentHandlers;
-import io.traceline.platform.documents.DocumentService;
+import io.traceline.platform.documents.DocumentUploadHandler;
 import io.traceline.platform.records.RecordVersions;
 import io.traceline.platform.settings.TenantSettingsHandlers;
 import io.traceline.platform.settings.TenantSettingsService;
@@ -81,6 +81,7 @@ public final class Components {
   final SignatureHandlers signatureHandlers;
   final TenantSettingsHandlers settingsHandlers;
   final DocumentHandlers documentHandlers;
+  final DocumentUploadHandler documentUploads;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
@@ -126,10 +127,13 @@ public final class Components {
     this.auditHandlers = new AuditHandlers(new AuditService(tenantScope, roleCheck, records, signatures));
     this.settingsHandlers = new TenantSettingsHandlers(new TenantSettingsService(tenantScope, records, auditTrail,
         roleCheck, signatures));
-    DocumentService documents = new DocumentService(tenantScope, auditTrail, roleCheck, jobQueue);
-    this.documentHandlers = new DocumentHandlers(documents);
-    this.jobKinds = List.of(new ProbeJobKind(vertx, new JobRepository(), member.memberId()),
-        new DocumentEffectiveJob(documents, auditTrail));
+    DocumentFeature documents = new DocumentFeature(tenantScope, auditTrail, roleCheck, jobQueue, records, signatures,
+        config.documentMaxBytes());
+    this.documentHandlers = documents.handlers;
+    this.documentUploads = documents.uploads;
+    List<JobKind> kinds = new java.util.ArrayList<>(List.of(new ProbeJobKind(vertx, new JobRepository(), member.memberId())));
+    kinds.addAll(documents.jobKinds);
+    this.jobKinds = List.copyOf(kinds);
   }
 
   /** The parts that need I/O to build: the realm's OIDC metadata and keys, and the API contract. */

@@ -2,6 +2,7 @@ package io.traceline.platform;
 
 import java.util.concurrent.TimeUnit;
 
+import io.traceline.platform.documents.DocumentUploadHandler;
 import io.traceline.platform.http.ApiContract;
 import io.traceline.platform.http.BearerAuthentication;
 import io.traceline.platform.http.OperatorGate;
@@ -91,6 +92,12 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getDocumentVersion").addHandler(components.documentHandlers::version);
     api.getRoute("getCurrentDocumentVersion").addHandler(components.documentHandlers::current);
     api.getRoute("transitionDocumentVersion").addHandler(components.documentHandlers::transition);
+    api.getRoute("signDocumentVersion").addHandler(components.documentHandlers::sign);
+    api.getRoute("downloadDocumentContent").addHandler(components.documentHandlers::download);
+    api.getRoute("exportDocument").addHandler(components.documentHandlers::export);
+    api.getRoute("reviewDocument").addHandler(components.documentHandlers::periodicReview);
+    // The upload streams its multipart body itself (see DocumentUploadHandler); the contract documents it.
+    api.getRoute("uploadDocumentContent").setDoValidation(false).addHandler(components.documentUploads);
     // Authentication and the tenant wall (the main router's gates) run before contract validation, so a stranger learns
     // nothing from validation errors; the contract's security scheme documents them for clients.
     api.getRoutes().forEach(route -> route.setDoSecurity(false));
@@ -99,7 +106,15 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestTracing());
-    router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(components.config.httpBodyLimit()));
+    router.put(DocumentUploadHandler.PATH).handler(DocumentUploadHandler::holdBody);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(components.config.httpBodyLimit());
+    router.route("/api/v1/*").handler(rc -> {
+      if (rc.get(DocumentUploadHandler.STREAMED_BODY) != null) {
+        rc.next();
+      } else {
+        body.handle(rc);
+      }
+    });
     router.route("/api/v1/operator/*").handler(authentication).handler(new OperatorGate());
     router.route("/api/v1/t/:tenant/*").handler(authentication).handler(new TenantGate(components.registry,
         components.userAdmission::admit));

@@ -1,5 +1,7 @@
 package io.traceline.platform.audit;
 
+import java.util.List;
+
 import io.traceline.platform.audit.internal.AuditRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
@@ -20,5 +22,16 @@ public final class AuditTrail {
 
   public Future<AuditRecord> record(SqlConnection connection, AuditEvent event) {
     return repository.append(connection, event);
+  }
+
+  /** The trail of one record and its parts (entity type → ids), in chain order: for a record's export (P11-6). */
+  public Future<List<AuditRecord>> history(SqlConnection connection, java.util.Map<String, List<String>> entities) {
+    List<String> types = new java.util.ArrayList<>();
+    List<String> ids = new java.util.ArrayList<>();
+    entities.forEach((type, entityIds) -> entityIds.forEach(id -> {
+      types.add(type);
+      ids.add(id);
+    }));
+    return repository.ofEntities(connection, types, ids);
   }
 }

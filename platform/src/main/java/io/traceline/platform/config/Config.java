@@ -32,7 +32,8 @@ public record Config(
     Optional<String> dbMigrationUser,
     String dbMigrationPassword,
     String signingClientId,
-    String signingClientSecret) {
+    String signingClientSecret,
+    long documentMaxBytes) {
 
   public enum Mode { DEV, PROD }
 
@@ -72,7 +73,8 @@ public record Config(
         read.optional("TRACELINE_DB_MIGRATION_USER"),
         read.string("TRACELINE_DB_MIGRATION_PASSWORD", ""),
         read.string("TRACELINE_KEYCLOAK_SIGNING_CLIENT_ID", "traceline-signing"),
-        read.string("TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET", dev ? DEV_SIGNING_CLIENT_SECRET : ""));
+        read.string("TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET", dev ? DEV_SIGNING_CLIENT_SECRET : ""),
+        read.positiveLong("TRACELINE_DOCUMENT_MAX_BYTES", 26_214_400));
     config.check();
     return config;
   }
@@ -110,35 +112,35 @@ public record Config(
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
         keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, Optional.of(user), password, signingClientId,
-        signingClientSecret);
+        signingClientSecret, documentMaxBytes);
   }
 
   public Config withKeycloakUrl(String url) {
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         Optional.of(url), keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
         keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, dbMigrationUser, dbMigrationPassword,
-        signingClientId, signingClientSecret);
+        signingClientId, signingClientSecret, documentMaxBytes);
   }
 
   public Config withCluster(ClusterConfig clusterConfig) {
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
         keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, clusterConfig, dbMigrationUser, dbMigrationPassword,
-        signingClientId, signingClientSecret);
+        signingClientId, signingClientSecret, documentMaxBytes);
   }
 
   public Config withHttpPort(int port) {
     return new Config(mode, httpHost, port, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
         keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, dbMigrationUser, dbMigrationPassword,
-        signingClientId, signingClientSecret);
+        signingClientId, signingClientSecret, documentMaxBytes);
   }
 
   public Config withDatabase(String url, String user, String password) {
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, Optional.of(url), user, password, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
         keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, dbMigrationUser, dbMigrationPassword,
-        signingClientId, signingClientSecret);
+        signingClientId, signingClientSecret, documentMaxBytes);
   }
 
   @Override

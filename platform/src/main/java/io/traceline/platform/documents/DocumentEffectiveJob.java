@@ -4,13 +4,14 @@ import java.util.UUID;
 
 import io.traceline.platform.audit.AuditEvent;
 import io.traceline.platform.audit.AuditTrail;
+import io.traceline.platform.documents.internal.DocumentRepository;
 import io.traceline.platform.jobs.Job;
 import io.traceline.platform.jobs.JobKind;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
- * The effective-date timer (DOC-7): at the date an approval named, in one transaction (the chunk's, in the tenant's
+ * The effective-date timer (DOC-7): at the date the submission named, in one transaction (the chunk's, in the tenant's
  * schema) the approved version becomes effective, the previous one superseded, and the "document version effective"
  * event goes to the outbox. A version withdrawn meanwhile, or already effective (a re-run), is left alone.
  */
@@ -18,12 +19,14 @@ public final class DocumentEffectiveJob implements JobKind {
 
   public static final String NAME = "document.effective";
 
-  private final DocumentService documents;
+  private final DocumentLifecycle lifecycle;
   private final AuditTrail audit;
+  private final DocumentRepository repository;
 
-  public DocumentEffectiveJob(DocumentService documents, AuditTrail audit) {
-    this.documents = documents;
+  public DocumentEffectiveJob(DocumentLifecycle lifecycle, AuditTrail audit, DocumentRepository repository) {
+    this.lifecycle = lifecycle;
     this.audit = audit;
+    this.repository = repository;
   }
 
   @Override
@@ -40,15 +43,14 @@ public final class DocumentEffectiveJob implements JobKind {
   public Future<Long> runChunk(SqlConnection connection, Job job, int chunkNo, int attempt) {
     UUID documentId = UUID.fromString(job.payload().getString("documentId"));
     UUID versionId = UUID.fromString(job.payload().getString("versionId"));
-    return documents.repository().find(connection, documentId, true)
-        .compose(document -> document == null ? Future.succeededFuture(null)
-            : documents.repository().version(connection, documentId, versionId))
-        .compose(before -> before == null || !"approved".equals(before.getString("state"))
-            ? Future.succeededFuture(0L)
-            : documents.makeEffective(connection, documentId, before)
-                .compose(after -> audit.record(connection, AuditEvent.of(AuditEvent.Actor.SYSTEM, AuditEvent.Source.NONE,
-                        "document-version.effective", DocumentService.VERSION, versionId.toString())
-                    .withValues(before, after).withReason("Effective date reached")))
-                .map(recorded -> 1L));
+    return repository.find(connection, documentId, true).compose(document -> document == null ? Future.succeededFuture(0L)
+        : repository.version(connection, documentId, versionId).compose(before ->
+            before == null || !"approved".equals(before.getString("state")) ? Future.succeededFuture(0L)
+                : lifecycle.makeEffective(connection, job.tenant(), document, before)
+                    .compose(after -> audit.record(connection, AuditEvent.of(AuditEvent.Actor.SYSTEM,
+                            AuditEvent.Source.NONE, "document-version.effective", DocumentService.VERSION,
+                            versionId.toString()).withVersion(after.getInteger("recordVersion"))
+                        .withValues(before, after).withReason("Effective date reached")))
+                    .map(recorded -> 1L)));
   }
 }

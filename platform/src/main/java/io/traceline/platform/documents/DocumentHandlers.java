@@ -1,11 +1,19 @@
 package io.traceline.platform.documents;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 import io.traceline.platform.audit.ReasonForChange;
+import io.traceline.platform.documents.internal.DocumentRepository;
 import io.traceline.platform.http.ApiRequest;
 import io.traceline.platform.http.BearerAuthentication;
+import io.traceline.platform.http.Problem;
 import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.Responses;
@@ -19,9 +27,16 @@ import io.vertx.ext.web.RoutingContext;
 public final class DocumentHandlers {
 
   private final DocumentService service;
+  private final DocumentLifecycle lifecycle;
+  private final DocumentContentService content;
+  private final DocumentExport export;
 
-  public DocumentHandlers(DocumentService service) {
+  public DocumentHandlers(DocumentService service, DocumentLifecycle lifecycle, DocumentContentService content,
+                          DocumentExport export) {
     this.service = service;
+    this.lifecycle = lifecycle;
+    this.content = content;
+    this.export = export;
   }
 
   public void create(RoutingContext rc) {
@@ -37,8 +52,10 @@ public final class DocumentHandlers {
   public void list(RoutingContext rc) {
     ApiRequest request = ApiRequest.of(rc);
     int limit = request.limit();
-    service.list(TenantGate.tenant(rc), request.query("type"), request.query("status"), request.query("ownerId"),
-            request.query("department"), request.query("q"), request.query("after"), limit + 1)
+    DocumentRepository.Filter filter = new DocumentRepository.Filter(request.query("type"), request.query("status"),
+        request.query("ownerId"), request.query("department"), request.query("program"), request.query("q"),
+        dateTime(request.query("reviewDueBefore"), "reviewDueBefore"));
+    service.list(TenantGate.tenant(rc), filter, request.query("after"), limit + 1)
         .onSuccess(found -> Responses.page(rc, found, limit, document -> document, document -> document.getString("number")))
         .onFailure(rc::fail);
   }
@@ -77,7 +94,7 @@ public final class DocumentHandlers {
   }
 
   public void version(RoutingContext rc) {
-    service.version(TenantGate.tenant(rc), documentId(rc), UUID.fromString(ApiRequest.of(rc).path("versionId")))
+    service.version(TenantGate.tenant(rc), documentId(rc), versionId(rc))
         .onSuccess(version -> Responses.json(rc, 200, version))
         .onFailure(rc::fail);
   }
@@ -91,18 +108,89 @@ public final class DocumentHandlers {
   public void transition(RoutingContext rc) {
     ApiRequest request = ApiRequest.of(rc);
     JsonObject body = request.body();
-    String effectiveAt = body.getString("effectiveAt");
-    OffsetDateTime at;
-    try {
-      at = effectiveAt == null ? null : OffsetDateTime.parse(effectiveAt);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw ProblemException.unprocessable("effectiveAt is not a date-time",
-          java.util.List.of(new io.traceline.platform.http.Problem.FieldError("/effectiveAt", "an RFC 3339 date-time")));
-    }
-    service.transition(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), documentId(rc),
-            UUID.fromString(request.path("versionId")), body.getString("action"), body.getString("reason"), at)
+    DocumentLifecycle.Transition transition = new DocumentLifecycle.Transition(body.getString("action"),
+        body.getString("reason"), body.getJsonObject("route"), dateTime(body.getString("effectiveAt"), "/effectiveAt"));
+    lifecycle.transition(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), documentId(rc),
+            versionId(rc), transition)
         .onSuccess(version -> Responses.json(rc, 200, version))
         .onFailure(rc::fail);
+  }
+
+  public void sign(RoutingContext rc) {
+    JsonObject body = ApiRequest.of(rc).body();
+    JsonObject reauthentication = body.getJsonObject("reauthentication", new JsonObject());
+    if ("password".equals(reauthentication.getString("method"))
+        && (reauthentication.getString("username") == null || reauthentication.getString("password") == null)) {
+      throw ProblemException.badRequest("Signing with a password needs the username and the password",
+          List.of(new Problem.FieldError("/reauthentication", "username and password are required")));
+    }
+    String key = rc.request().getHeader("Idempotency-Key");
+    if (key != null && (key.isBlank() || key.length() > 200)) {
+      throw ProblemException.badRequest("An Idempotency-Key has 1 to 200 characters",
+          List.of(new Problem.FieldError("Idempotency-Key", "1 to 200 characters")));
+    }
+    lifecycle.sign(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), documentId(rc),
+            versionId(rc), body, key)
+        .onSuccess(signed -> {
+          rc.response().putHeader("Location", "/api/v1/t/" + TenantGate.tenant(rc).slug() + "/signatures/"
+              + signed.getJsonObject("signature").getString("id"));
+          if (signed.getBoolean("replayed")) {
+            rc.response().putHeader("Idempotent-Replayed", "true");
+          }
+          Responses.json(rc, 201, signed);
+        })
+        .onFailure(rc::fail);
+  }
+
+  public void periodicReview(RoutingContext rc) {
+    JsonObject body = ApiRequest.of(rc).body();
+    lifecycle.periodicReview(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), documentId(rc),
+            body.getString("outcome"), body.getString("comments"))
+        .onSuccess(document -> respond(rc, 200, document))
+        .onFailure(rc::fail);
+  }
+
+  public void download(RoutingContext rc) {
+    content.download(TenantGate.tenant(rc), documentId(rc), versionId(rc))
+        .onSuccess(file -> rc.response()
+            .putHeader(HttpHeaders.CONTENT_TYPE, file.mediaType())
+            .putHeader("Content-Disposition", contentDisposition(file.fileName()))
+            .putHeader(HttpHeaders.ETAG, "\"" + file.sha256() + "\"")
+            .putHeader("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(file.sha256()))
+                + ":")
+            .putHeader(HttpHeaders.CACHE_CONTROL, "private, no-cache")
+            .end(file.bytes()))
+        .onFailure(rc::fail);
+  }
+
+  public void export(RoutingContext rc) {
+    export.export(TenantGate.tenant(rc), BearerAuthentication.caller(rc), documentId(rc))
+        .onSuccess(record -> {
+          rc.response().putHeader("Content-Disposition", "attachment; filename=\""
+              + record.getJsonObject("document").getString("number") + "-record.json\"");
+          Responses.json(rc, 200, record);
+        })
+        .onFailure(rc::fail);
+  }
+
+  /** RFC 6266: an ASCII fallback and the UTF-8 name (RFC 8187). */
+  static String contentDisposition(String fileName) {
+    String ascii = fileName.replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "_");
+    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
+        + URLEncoder.encode(fileName, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static OffsetDateTime dateTime(String value, String pointer) {
+    try {
+      return value == null ? null : OffsetDateTime.parse(value);
+    } catch (DateTimeParseException e) {
+      throw ProblemException.unprocessable(pointer + " is not a date-time",
+          List.of(new Problem.FieldError(pointer, "an RFC 3339 date-time")));
+    }
+  }
+
+  private static UUID versionId(RoutingContext rc) {
+    return UUID.fromString(ApiRequest.of(rc).path("versionId"));
   }
 
   private static UUID documentId(RoutingContext rc) {

@@ -28,6 +28,11 @@ public final class RecordVersions {
     return repository.find(connection, recordType, recordId, version);
   }
 
+  /** Every version of the record, oldest first. */
+  public Future<List<RecordVersion>> history(SqlConnection connection, String recordType, String recordId) {
+    return repository.history(connection, recordType, recordId);
+  }
+
   /**
    * Appends {@code version} of the record; null when that version already exists (a concurrent writer made
    * it first: the caller's view is stale).

@@ -67,15 +67,27 @@ public final class SignatureService {
   public record Signed(Signature signature, boolean replayed) {
   }
 
+  /** A signature through the generic endpoint: refused for record types whose signatures are workflow steps. */
   public Future<Signed> sign(TenantContext tenant, Caller caller, RequestOrigin origin, SignatureRequest request,
                              String idempotencyKey) {
+    return sign(tenant, caller, origin, request, idempotencyKey, SignatureEffect.NONE);
+  }
+
+  /**
+   * A signature that is a step of a feature's workflow: {@code effect} is checked before the credentials and applied
+   * in the signature's transaction. A replay (same idempotency key) answers with the earlier signature and applies
+   * nothing again.
+   */
+  public Future<Signed> sign(TenantContext tenant, Caller caller, RequestOrigin origin, SignatureRequest request,
+                             String idempotencyKey, SignatureEffect effect) {
     return tenantScope.inTransaction(tenant.schemaName(), connection ->
             replay(connection, caller, request, idempotencyKey).compose(replayed -> replayed != null
                 ? Future.succeededFuture(new Target(null, replayed))
-                : checkTarget(connection, caller, request).map(version -> new Target(version, null))))
+                : checkTarget(connection, caller, request, effect)
+                    .compose(version -> effect.check(connection).map(new Target(version, null)))))
         .compose(target -> target.replayed != null ? Future.succeededFuture(new Signed(target.replayed, true))
             : reauthenticate(tenant, caller, origin, request)
-                .compose(signer -> record(tenant, caller, origin, request, idempotencyKey, signer))
+                .compose(signer -> record(tenant, caller, origin, request, idempotencyKey, signer, effect))
                 .map(signature -> new Signed(signature, false)))
         .recover(failure -> isUnique(failure, "signature_idempotency")
             // Two requests with the same key raced: the other one made the signature; answer with it.
@@ -106,7 +118,8 @@ public final class SignatureService {
   }
 
   /** Everything that can be decided before asking for credentials: no Keycloak call (and no failure count) for a request that cannot succeed. */
-  private Future<RecordVersion> checkTarget(SqlConnection connection, Caller caller, SignatureRequest request) {
+  private Future<RecordVersion> checkTarget(SqlConnection connection, Caller caller, SignatureRequest request,
+                                            SignatureEffect effect) {
     return policy.current(connection)
         .compose(currentPolicy -> signatures.meanings(connection, request.recordType()).compose(meanings -> {
           if (meanings.isEmpty()) {
@@ -119,6 +132,12 @@ public final class SignatureService {
             return Future.failedFuture(ProblemException.unprocessable("A signature on " + request.recordType()
                 + " means one of " + meanings.stream().map(SignatureRepository.Meaning::meaning).toList(),
                 List.of(new Problem.FieldError("/meaning", "not a meaning configured for " + request.recordType()))));
+          }
+          if (effect == SignatureEffect.NONE && meaning.signedThrough() != null) {
+            return Future.failedFuture(new ProblemException(Problem.of(422, "signed-through-workflow",
+                "Sign this record through its workflow", "A '" + request.meaning() + "' signature on "
+                    + request.recordType() + " is a step of its workflow: sign it with " + meaning.signedThrough())
+                .withErrors(List.of(new Problem.FieldError("/recordType", "signed through " + meaning.signedThrough())))));
           }
           Future<?> allowed = meaning.roles() == null ? Future.succeededFuture()
               : roles.requireAny(connection, caller.subject(), java.util.Set.copyOf(meaning.roles()));
@@ -228,7 +247,7 @@ public final class SignatureService {
   }
 
   private Future<Signature> record(TenantContext tenant, Caller caller, RequestOrigin origin, SignatureRequest request,
-                                   String idempotencyKey, KeycloakCredentials.Verified signer) {
+                                   String idempotencyKey, KeycloakCredentials.Verified signer, SignatureEffect effect) {
     return tenantScope.inTransaction(tenant.schemaName(), connection -> currentVersion(connection, request)
         .compose(version -> signatures.databaseTime(connection).compose(now -> {
           String name = signer.name() == null || signer.name().isBlank() ? caller.name() : signer.name();
@@ -240,6 +259,7 @@ public final class SignatureService {
               .compose(v -> audit.record(connection, AuditEvent.of(new AuditEvent.Actor(caller.subject(), name),
                       AuditEvent.Source.of(origin), "signature.applied", request.recordType(), request.recordId())
                   .withVersion(version.version()).withValues(null, signature.toJson())))
+              .compose(v -> effect.apply(connection, signature))
               .map(signature);
         })))
         .recover(failure -> isUnique(failure, "signature_once")
@@ -257,6 +277,11 @@ public final class SignatureService {
   public Future<List<Signature>> ofRecord(TenantContext tenant, String recordType, String recordId, Integer version) {
     return tenantScope.inTransaction(tenant.schemaName(), connection ->
         signatures.ofRecord(connection, recordType, recordId, version));
+  }
+
+  /** Every signature of a record (all its versions), on the caller's connection. */
+  public Future<List<Signature>> ofRecord(SqlConnection connection, String recordType, String recordId) {
+    return signatures.ofRecord(connection, recordType, recordId, null);
   }
 
   /** Signatures of one record version, on the caller's connection (for features that show a record with its signatures). */

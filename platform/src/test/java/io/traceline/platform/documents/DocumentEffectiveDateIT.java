@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 import io.traceline.platform.testing.Api;
+import io.traceline.platform.testing.DocumentFlow;
 import io.traceline.platform.testing.JobCluster;
 import io.traceline.platform.testing.TestPlatform;
 import io.traceline.platform.testing.TestPlatform.Person;
@@ -24,32 +26,30 @@ class DocumentEffectiveDateIT {
     TestPlatform platform = TestPlatform.get();
     Api api = platform.api();
     TenantFixture tenant = platform.newTenant("docdate");
-    Person authorPerson = platform.newMember("Dora", "Author", tenant);
-    platform.grantRole(tenant, authorPerson.id(), "document-author");
-    Person approverPerson = platform.newMember("Pat", "Approver", tenant);
-    platform.grantRole(tenant, approverPerson.id(), "approver");
+    DocumentFlow flow = new DocumentFlow(platform, tenant);
+    Person authorPerson = flow.member("Dora", "Author", "document-author");
+    Person reviewerPerson = flow.signer("Rita", "Reviewer", "reviewer");
+    Person approverPerson = flow.signer("Pat", "Approver", "approver");
     String author = authorPerson.token(platform);
-    String approver = approverPerson.token(platform);
     String schema = "t_" + tenant.slug();
 
-    JsonObject document = api.post(tenant.path("/documents"), author, new JsonObject().put("title", "Line clearance")
-        .put("type", "sop").put("ownerId", authorPerson.id()).put("department", "QA").put("riskClass", "medium")
-        .put("reviewIntervalMonths", 24)).json();
+    JsonObject document = flow.document(authorPerson, "sop", "QA", "Line clearance", "medium");
     String documentPath = tenant.path("/documents/" + document.getString("id"));
-    JsonObject v1 = version(api, documentPath, author, "major", "full-retraining");
-    assertThat(transition(api, documentPath, v1, author, new JsonObject().put("action", "submit")).status()).isEqualTo(200);
-    assertThat(transition(api, documentPath, v1, approver, new JsonObject().put("action", "approve")).json()
-        .getString("state")).isEqualTo("effective");
+    JsonObject v1 = flow.effective(document, authorPerson, approverPerson, "major", "full-retraining");
     assertThat(platform.queryLong("SELECT count(*) FROM " + schema + ".document_event WHERE version_id = '"
         + v1.getString("id") + "' AND training_impact = 'full-retraining'")).isEqualTo(1);
 
-    JsonObject v2 = version(api, documentPath, author, "major", "read-and-acknowledge");
-    assertThat(transition(api, documentPath, v2, author, new JsonObject().put("action", "submit")).status()).isEqualTo(200);
-    Instant due = Instant.now().plusSeconds(6).truncatedTo(ChronoUnit.SECONDS);
-    Api.Response approved = transition(api, documentPath, v2, approver, new JsonObject().put("action", "approve")
-        .put("effectiveAt", due.toString()));
-    assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
-    assertThat(approved.json().getString("state")).isEqualTo("approved");
+    // Reviewed, then approved for a date a few seconds ahead: approved now, effective then.
+    JsonObject v2 = flow.withFile(flow.draft(document, authorPerson, "major", "read-and-acknowledge"), authorPerson);
+    Instant due = Instant.now().plusSeconds(8).truncatedTo(ChronoUnit.SECONDS);
+    Api.Response submitted = flow.submit(v2, authorPerson, DocumentFlow.route("sequential", List.of(reviewerPerson),
+        List.of(approverPerson)), due);
+    assertThat(submitted.status()).as(submitted.toString()).isEqualTo(200);
+    assertThat(submitted.json().getString("plannedEffectiveAt")).isEqualTo(due.toString());
+    assertThat(flow.sign(v2, reviewerPerson, "reviewed", null).status()).isEqualTo(201);
+    Api.Response approved = flow.sign(v2, approverPerson, "approved", null);
+    assertThat(approved.status()).as(approved.toString()).isEqualTo(201);
+    assertThat(approved.json().getJsonObject("version").getString("state")).isEqualTo("approved");
     assertThat(api.get(documentPath + "/current", author).json().getString("id")).isEqualTo(v1.getString("id"));
     assertThat(platform.queryLong("SELECT count(*) FROM control.job WHERE kind = 'document.effective' AND dedupe_key = "
         + "'document-version:" + v2.getString("id") + "'")).isEqualTo(1);
@@ -79,14 +79,4 @@ class DocumentEffectiveDateIT {
         + "'document-version.effective' AND entity_id = '" + v2.getString("id") + "'")).isEqualTo(1);
   }
 
-  private static JsonObject version(Api api, String documentPath, String token, String revision, String impact) {
-    Api.Response response = api.post(documentPath + "/versions", token, new JsonObject().put("revision", revision)
-        .put("changeSummary", "Revision").put("trainingImpact", impact));
-    assertThat(response.status()).as(response.toString()).isEqualTo(201);
-    return response.json();
-  }
-
-  private static Api.Response transition(Api api, String documentPath, JsonObject version, String token, JsonObject body) {
-    return api.post(documentPath + "/versions/" + version.getString("id") + "/transitions", token, body);
-  }
 }

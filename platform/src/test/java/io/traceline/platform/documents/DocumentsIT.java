@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.traceline.platform.testing.Api;
+import io.traceline.platform.testing.DocumentFlow;
 import io.traceline.platform.testing.TestPlatform;
 import io.traceline.platform.testing.TestPlatform.Person;
 import io.traceline.platform.testing.TestPlatform.TenantFixture;
@@ -31,9 +32,13 @@ class DocumentsIT {
   private static TestPlatform platform;
   private static Api api;
   private static TenantFixture tenant;
+  private static DocumentFlow flow;
+  private static Person authorPerson;
+  private static Person approverPerson;
+  private static Person bothPerson;
+  private static Person employeePerson;
   private static String author;
   private static String approver;
-  private static String authorApprover;
   private static String employee;
 
   @BeforeAll
@@ -41,19 +46,14 @@ class DocumentsIT {
     platform = TestPlatform.get();
     api = platform.api();
     tenant = platform.newTenant("docs");
-    author = member("Aoife", "Author", "document-author");
-    approver = member("Aaron", "Approver", "approver");
-    Person both = platform.newMember("Bea", "Both", tenant);
-    platform.grantRole(tenant, both.id(), "document-author");
-    platform.grantRole(tenant, both.id(), "approver");
-    authorApprover = both.token(platform);
-    employee = member("Ed", "Employee", "employee");
-  }
-
-  private static String member(String given, String family, String role) {
-    Person person = platform.newMember(given, family, tenant);
-    platform.grantRole(tenant, person.id(), role);
-    return person.token(platform);
+    flow = new DocumentFlow(platform, tenant);
+    authorPerson = flow.member("Aoife", "Author", "document-author");
+    approverPerson = flow.signer("Aaron", "Approver", "approver");
+    bothPerson = flow.signer("Bea", "Both", "document-author", "approver");
+    employeePerson = flow.member("Ed", "Employee", "employee");
+    author = authorPerson.token(platform);
+    approver = approverPerson.token(platform);
+    employee = employeePerson.token(platform);
   }
 
   private static JsonObject newDocument(String type, String department, String title) {
@@ -64,29 +64,25 @@ class DocumentsIT {
     return response.json();
   }
 
-  private static JsonObject newVersion(JsonObject document, String token, String revision) {
-    Api.Response response = api.post(tenant.path("/documents/" + document.getString("id") + "/versions"), token,
-        new JsonObject().put("revision", revision).put("changeSummary", "Rewritten section 4")
-            .put("trainingImpact", "read-and-acknowledge"));
-    assertThat(response.status()).as(response.toString()).isEqualTo(201);
-    return response.json();
+  /** A draft with its file, ready to submit. */
+  private static JsonObject newVersion(JsonObject document, Person author, String revision) {
+    return flow.withFile(flow.draft(document, author, revision, "read-and-acknowledge"), author);
   }
 
-  private static Api.Response act(JsonObject version, String token, String action, String reason) {
-    JsonObject body = new JsonObject().put("action", action);
-    if (reason != null) {
-      body.put("reason", reason);
-    }
-    return api.post(tenant.path("/documents/" + version.getString("documentId") + "/versions/" + version.getString("id")
-        + "/transitions"), token, body);
+  private static Api.Response act(JsonObject version, Person actor, String action, String reason) {
+    return flow.act(version, actor, action, reason);
+  }
+
+  private static Api.Response submit(JsonObject version, Person approver) {
+    return flow.submit(version, authorPerson, DocumentFlow.route("sequential", List.of(), List.of(approver)), null);
+  }
+
+  private static Api.Response approve(JsonObject version, Person approver) {
+    return flow.sign(version, approver, "approved", null);
   }
 
   private static JsonObject effective(JsonObject document, String revision) {
-    JsonObject version = newVersion(document, author, revision);
-    assertThat(act(version, author, "submit", null).status()).isEqualTo(200);
-    Api.Response approved = act(version, approver, "approve", null);
-    assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
-    return approved.json();
+    return flow.effective(document, authorPerson, approverPerson, revision, "read-and-acknowledge");
   }
 
   @Test
@@ -183,32 +179,35 @@ class DocumentsIT {
   }
 
   @Test
-  @DisplayName("a version goes draft → in-review → effective on approval; the next one supersedes it; current never returns a superseded version")
+  @DisplayName("a version goes draft → in-review → effective on its approval signature; the next one supersedes it; current never returns a superseded version")
   void lifecycle() {
     JsonObject document = newDocument("sop", "QA", "Change control");
     String current = tenant.path("/documents/" + document.getString("id") + "/current");
     assertThat(api.get(current, employee).status()).isEqualTo(404);
 
-    JsonObject v1 = newVersion(document, author, "major");
+    JsonObject v1 = newVersion(document, authorPerson, "major");
     assertThat(v1.getString("version")).isEqualTo("1.0");
     assertThat(v1.getString("state")).isEqualTo("draft");
-    Api.Response submitted = act(v1, author, "submit", null);
-    assertThat(submitted.status()).isEqualTo(200);
+    Api.Response submitted = submit(v1, approverPerson);
+    assertThat(submitted.status()).as(submitted.toString()).isEqualTo(200);
     assertThat(submitted.json().getString("state")).isEqualTo("in-review");
-    Api.Response approved = act(v1, approver, "approve", null);
-    assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
-    assertThat(approved.json().getString("state")).isEqualTo("effective");
-    assertThat(approved.json().getString("effectiveAt")).isNotNull();
+    assertThat(submitted.json().getInteger("recordVersion")).isEqualTo(1);
+    Api.Response approved = approve(v1, approverPerson);
+    assertThat(approved.status()).as(approved.toString()).isEqualTo(201);
+    assertThat(approved.json().getJsonObject("version").getString("state")).isEqualTo("effective");
+    assertThat(approved.json().getJsonObject("version").getString("effectiveAt")).isNotNull();
     assertThat(api.get(current, employee).json().getString("id")).isEqualTo(v1.getString("id"));
-    assertThat(api.get(tenant.path("/documents/" + document.getString("id")), employee).json().getString("status"))
-        .isEqualTo("effective");
+    JsonObject effectiveDocument = api.get(tenant.path("/documents/" + document.getString("id")), employee).json();
+    assertThat(effectiveDocument.getString("status")).isEqualTo("effective");
+    assertThat(effectiveDocument.getString("nextReviewAt")).isNotNull();
+    assertThat(effectiveDocument.getBoolean("reviewOverdue")).isFalse();
 
-    JsonObject v11 = newVersion(document, author, "minor");
+    JsonObject v11 = newVersion(document, authorPerson, "minor");
     assertThat(v11.getString("version")).isEqualTo("1.1");
     // While 1.1 is in progress, 1.0 stays current.
-    assertThat(act(v11, author, "submit", null).status()).isEqualTo(200);
+    assertThat(submit(v11, approverPerson).status()).isEqualTo(200);
     assertThat(api.get(current, employee).json().getString("id")).isEqualTo(v1.getString("id"));
-    assertThat(act(v11, approver, "approve", null).status()).isEqualTo(200);
+    assertThat(approve(v11, approverPerson).status()).isEqualTo(201);
     JsonObject now = api.get(current, employee).json();
     assertThat(now.getString("id")).isEqualTo(v11.getString("id"));
     assertThat(now.getString("state")).isEqualTo("effective");
@@ -217,44 +216,50 @@ class DocumentsIT {
     assertThat(old.getString("state")).isEqualTo("superseded");
     assertThat(old.getString("supersededAt")).isNotNull();
 
-    JsonObject v2 = newVersion(document, author, "major");
+    JsonObject v2 = newVersion(document, authorPerson, "major");
     assertThat(v2.getString("version")).isEqualTo("2.0");
     JsonArray versions = api.get(tenant.path("/documents/" + document.getString("id") + "/versions"), employee).json()
         .getJsonArray("items");
     assertThat(versions.stream().map(v -> ((JsonObject) v).getString("state")).toList())
         .containsExactly("superseded", "effective", "draft");
     assertThat(platform.queryLong("SELECT count(*) FROM t_" + tenant.slug() + ".audit_event WHERE entity_type = "
-        + "'document-version' AND entity_id = '" + v1.getString("id") + "'")).isEqualTo(3);
+        + "'document-version' AND entity_id = '" + v1.getString("id") + "' AND action IN ('document-version.created', "
+        + "'document-version.content-uploaded', 'document-version.submit', 'signature.applied', "
+        + "'document-version.approve')")).isEqualTo(5);
   }
 
   @Test
-  @DisplayName("every action its state does not allow is a 409 that changes nothing")
+  @DisplayName("every action its state does not allow is a 409 that changes nothing; 'approve' is not an action but a signature")
   void illegalTransitions() {
     JsonObject document = newDocument("sop", "QA", "Illegal moves");
-    JsonObject draft = newVersion(document, author, "major");
-    assertThat(act(draft, approver, "approve", null).status()).isEqualTo(409);
-    assertThat(act(draft, approver, "reject", "Not like this").status()).isEqualTo(409);
-    assertThat(act(draft, approver, "obsolete", "Gone").status()).isEqualTo(409);
-    assertThat(act(draft, author, "submit", null).status()).isEqualTo(200);
-    Api.Response again = act(draft, author, "submit", null);
+    JsonObject draft = newVersion(document, authorPerson, "major");
+    assertThat(act(draft, approverPerson, "approve", null).status()).isEqualTo(400);
+    assertThat(approve(draft, approverPerson).status()).isEqualTo(409);
+    assertThat(act(draft, approverPerson, "reject", "Not like this").status()).isEqualTo(409);
+    assertThat(act(draft, approverPerson, "obsolete", "Gone").status()).isEqualTo(409);
+    assertThat(submit(draft, approverPerson).status()).isEqualTo(200);
+    Api.Response again = submit(draft, approverPerson);
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.isProblem()).isTrue();
-    assertThat(act(draft, approver, "obsolete", "Gone").status()).isEqualTo(409);
-    assertThat(act(draft, approver, "approve", null).status()).isEqualTo(200);
+    assertThat(act(draft, approverPerson, "obsolete", "Gone").status()).isEqualTo(409);
+    assertThat(approve(draft, approverPerson).status()).isEqualTo(201);
     JsonObject effective = draft;
-    assertThat(act(effective, author, "submit", null).status()).isEqualTo(409);
-    assertThat(act(effective, approver, "approve", null).status()).isEqualTo(409);
-    assertThat(act(effective, approver, "reject", "Late").status()).isEqualTo(409);
-    assertThat(act(effective, author, "withdraw", "Late").status()).isEqualTo(409);
+    assertThat(submit(effective, approverPerson).status()).isEqualTo(409);
+    assertThat(approve(effective, approverPerson).status()).isEqualTo(409);
+    assertThat(act(effective, approverPerson, "reject", "Late").status()).isEqualTo(409);
+    assertThat(act(effective, authorPerson, "withdraw", "Late").status()).isEqualTo(409);
     JsonObject next = effective(document, "minor");
     // The first version is now superseded: nothing more happens to it.
-    for (String action : List.of("submit", "approve", "reject", "withdraw", "obsolete")) {
-      assertThat(act(effective, "submit".equals(action) ? author : approver, action, "Any reason").status()).as(action).isEqualTo(409);
+    for (String action : List.of("reject", "withdraw", "obsolete")) {
+      assertThat(act(effective, approverPerson, action, "Any reason").status()).as(action).isEqualTo(409);
     }
-    assertThat(act(next, approver, "obsolete", "Process discontinued").status()).isEqualTo(200);
-    for (String action : List.of("submit", "approve", "reject", "withdraw", "obsolete")) {
-      assertThat(act(next, "submit".equals(action) ? author : approver, action, "Any reason").status()).as(action).isEqualTo(409);
+    assertThat(submit(effective, approverPerson).status()).isEqualTo(409);
+    assertThat(approve(effective, approverPerson).status()).isEqualTo(409);
+    assertThat(act(next, approverPerson, "obsolete", "Process discontinued").status()).isEqualTo(200);
+    for (String action : List.of("reject", "withdraw", "obsolete")) {
+      assertThat(act(next, approverPerson, action, "Any reason").status()).as(action).isEqualTo(409);
     }
+    assertThat(submit(next, approverPerson).status()).isEqualTo(409);
     assertThat(api.get(tenant.path("/documents/" + document.getString("id") + "/current"), employee).status())
         .isEqualTo(404);
     assertThat(api.get(tenant.path("/documents/" + document.getString("id")), employee).json().getString("status"))
@@ -268,39 +273,47 @@ class DocumentsIT {
   @DisplayName("rejection returns a version to draft with the review comments; withdrawal and obsolescence need a reason")
   void rejectAndWithdraw() {
     JsonObject document = newDocument("specification", "QA", "Raw material spec");
-    JsonObject version = newVersion(document, author, "major");
-    assertThat(act(version, author, "submit", null).status()).isEqualTo(200);
-    assertThat(act(version, approver, "reject", null).status()).isEqualTo(422);
-    Api.Response rejected = act(version, approver, "reject", "Section 3 lacks limits");
+    JsonObject version = newVersion(document, authorPerson, "major");
+    assertThat(submit(version, approverPerson).status()).isEqualTo(200);
+    assertThat(act(version, approverPerson, "reject", null).status()).isEqualTo(422);
+    Api.Response rejected = act(version, approverPerson, "reject", "Section 3 lacks limits");
     assertThat(rejected.status()).isEqualTo(200);
     assertThat(rejected.json().getString("state")).isEqualTo("draft");
     assertThat(rejected.json().getString("reviewComments")).isEqualTo("Section 3 lacks limits");
-    assertThat(act(version, author, "withdraw", null).status()).isEqualTo(422);
-    Api.Response withdrawn = act(version, author, "withdraw", "Superseded by a new plan");
+    assertThat(act(version, authorPerson, "withdraw", null).status()).isEqualTo(422);
+    Api.Response withdrawn = act(version, authorPerson, "withdraw", "Superseded by a new plan");
     assertThat(withdrawn.status()).isEqualTo(200);
     assertThat(withdrawn.json().getString("state")).isEqualTo("withdrawn");
     assertThat(withdrawn.json().getString("endReason")).isEqualTo("Superseded by a new plan");
     // The withdrawn revision no longer blocks a new one.
-    JsonObject next = newVersion(document, author, "major");
+    JsonObject next = newVersion(document, authorPerson, "major");
     assertThat(next.getString("version")).isEqualTo("2.0");
   }
 
   @Test
-  @DisplayName("the author cannot approve their own version (403), approval needs the approver role (403), and one revision is in progress at a time (409)")
+  @DisplayName("the author cannot be on their own version's route (422), approval needs the approver role (422 on the route, 403 off it), and one revision is in progress at a time (409)")
   void separationOfDuties() {
     JsonObject document = newDocument("policy", "QA", "Data integrity policy");
-    JsonObject own = newVersion(document, authorApprover, "major");
-    assertThat(act(own, authorApprover, "submit", null).status()).isEqualTo(200);
-    Api.Response self = act(own, authorApprover, "approve", null);
-    assertThat(self.status()).isEqualTo(403);
+    JsonObject own = newVersion(document, bothPerson, "major");
+    Api.Response self = flow.submit(own, bothPerson, DocumentFlow.route("parallel", List.of(), List.of(bothPerson)), null);
+    assertThat(self.status()).isEqualTo(422);
+    assertThat(self.json().getJsonArray("errors").getJsonObject(0).getString("pointer")).isEqualTo("/route/approvers/0");
     assertThat(self.json().getString("detail")).contains("author");
-    assertThat(act(own, author, "approve", null).status()).isEqualTo(403);
-    assertThat(act(own, employee, "reject", "Not acceptable").status()).isEqualTo(403);
+    Api.Response notApprover = flow.submit(own, bothPerson, DocumentFlow.route("parallel", List.of(), List.of(authorPerson)),
+        null);
+    assertThat(notApprover.status()).isEqualTo(422);
+    assertThat(notApprover.json().getJsonArray("errors").getJsonObject(0).getString("message")).contains("approver");
+    assertThat(flow.version(own, bothPerson).getString("state")).isEqualTo("draft");
+    assertThat(flow.submit(own, bothPerson, DocumentFlow.route("parallel", List.of(), List.of(approverPerson)), null)
+        .status()).isEqualTo(200);
+    Api.Response offRoute = approve(own, bothPerson);
+    assertThat(offRoute.status()).isEqualTo(403);
+    assertThat(act(own, employeePerson, "reject", "Not acceptable").status()).isEqualTo(403);
     Api.Response second = api.post(tenant.path("/documents/" + document.getString("id") + "/versions"), author,
         new JsonObject().put("revision", "minor").put("changeSummary", "Typo").put("trainingImpact", "none")
             .put("impactJustification", "Editorial"));
     assertThat(second.status()).isEqualTo(409);
-    assertThat(act(own, approver, "approve", null).status()).isEqualTo(200);
+    assertThat(approve(own, approverPerson).status()).isEqualTo(201);
   }
 
   @Test
@@ -324,28 +337,30 @@ class DocumentsIT {
   }
 
   @Test
-  @DisplayName("concurrent approvals of the same version: one succeeds, the others get 409, and exactly one version is effective")
+  @DisplayName("the same approval sent four times at once: one signature, the others 409, exactly one effective version")
   void concurrentApprovals() throws Exception {
     JsonObject document = newDocument("sop", "QA", "Concurrency");
     effective(document, "major");
-    JsonObject version = newVersion(document, author, "minor");
-    assertThat(act(version, author, "submit", null).status()).isEqualTo(200);
+    JsonObject version = newVersion(document, authorPerson, "minor");
+    assertThat(submit(version, approverPerson).status()).isEqualTo(200);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Callable<Integer>> tasks = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        tasks.add(() -> act(version, approver, "approve", null).status());
+        tasks.add(() -> flow.sign(version, approverPerson, approver, "approved", null).status());
       }
       List<Integer> statuses = new ArrayList<>();
       for (Future<Integer> result : pool.invokeAll(tasks)) {
         statuses.add(result.get());
       }
-      assertThat(statuses).containsOnlyOnce(200).containsOnly(200, 409);
+      assertThat(statuses).containsOnlyOnce(201).containsOnly(201, 409);
     } finally {
       pool.shutdown();
     }
     assertThat(platform.queryLong("SELECT count(*) FROM t_" + tenant.slug() + ".document_version WHERE document_id = '"
         + document.getString("id") + "' AND state = 'effective'")).isEqualTo(1);
+    assertThat(platform.queryLong("SELECT count(*) FROM t_" + tenant.slug() + ".signature WHERE record_id = '"
+        + version.getString("id") + "'")).isEqualTo(1);
   }
 
   @Test
@@ -358,6 +373,14 @@ class DocumentsIT {
           + "document_id, major, minor, revision_kind, change_summary, training_impact, state, author_id, author_name) "
           + "VALUES (gen_random_uuid(), '" + document.getString("id") + "', 9, 0, 'major', 'x', 'read-and-acknowledge', "
           + "'effective', 'a', 'b')")).isInstanceOf(SQLException.class).hasMessageContaining("document_version_one_effective");
+      // Even the schema's owner cannot swap the file of an approved version or move it back through the lifecycle.
+      String version = "t_" + tenant.slug() + ".document_version";
+      assertThatThrownBy(() -> statement.executeUpdate("UPDATE " + version + " SET content_sha256 = repeat('0', 64) "
+          + "WHERE id = '" + first.getString("id") + "'")).isInstanceOf(SQLException.class).hasMessageContaining("cannot change");
+      assertThatThrownBy(() -> statement.executeUpdate("UPDATE " + version + " SET state = 'draft' WHERE id = '"
+          + first.getString("id") + "'")).isInstanceOf(SQLException.class).hasMessageContaining("cannot move from effective to draft");
+      assertThatThrownBy(() -> statement.executeUpdate("UPDATE " + version + " SET record_version = 7 WHERE id = '"
+          + first.getString("id") + "'")).isInstanceOf(SQLException.class).hasMessageContaining("frozen");
     }
     try (Connection connection = platform.runtimeJdbc(); Statement statement = connection.createStatement()) {
       assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM t_" + tenant.slug() + ".document_version WHERE id = '"

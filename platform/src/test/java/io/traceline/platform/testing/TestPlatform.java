@@ -86,8 +86,12 @@ public final class TestPlatform {
         // The shared instance runs no jobs: job tests start clusters of their own, which must be alone
         // on the job tables to show exactly-once and whole-cluster restarts.
         ClusterConfig.loopback("traceline-shared-" + UUID.randomUUID(), freePort(), List.of(), false),
-        Optional.of(db.user()), db.password(), "traceline-signing", Config.DEV_SIGNING_CLIENT_SECRET);
+        Optional.of(db.user()), db.password(), "traceline-signing", Config.DEV_SIGNING_CLIENT_SECRET,
+        DOCUMENT_MAX_BYTES);
   }
+
+  /** The tests' limit on a controlled file's size: small, so a test can exceed it cheaply. */
+  public static final long DOCUMENT_MAX_BYTES = 2 * 1024 * 1024;
 
   public Platform platform() {
     return platform;

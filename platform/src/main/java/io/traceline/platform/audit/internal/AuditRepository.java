@@ -63,6 +63,14 @@ public final class AuditRepository {
     return connection.preparedQuery(sql).execute(params).map(AuditRepository::toRecords);
   }
 
+  /** Every event about the given entities (parallel lists of types and ids), in chain order. */
+  public Future<List<AuditRecord>> ofEntities(SqlConnection connection, List<String> types, List<String> ids) {
+    return connection.preparedQuery("SELECT " + COLUMNS + " FROM audit_event WHERE (entity_type, entity_id) IN "
+            + "(SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY seq")
+        .execute(Tuple.of(types.toArray(new String[0]), ids.toArray(new String[0])))
+        .map(AuditRepository::toRecords);
+  }
+
   /** An event as stored, with the content hash the database linked it with. */
   public record Stored(AuditRecord record, String storedContentHash) {
   }

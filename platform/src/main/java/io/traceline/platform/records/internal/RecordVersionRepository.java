@@ -31,6 +31,18 @@ public final class RecordVersionRepository {
         .map(RecordVersionRepository::first);
   }
 
+  /** Every version of one record, oldest first. */
+  public Future<List<RecordVersion>> history(SqlConnection connection, String recordType, String recordId) {
+    return connection.preparedQuery("SELECT " + COLUMNS + " FROM record_version WHERE record_type = $1 AND record_id = $2 "
+            + "ORDER BY version")
+        .execute(Tuple.of(recordType, recordId))
+        .map(rows -> {
+          List<RecordVersion> versions = new ArrayList<>(rows.size());
+          rows.forEach(row -> versions.add(toVersion(row)));
+          return versions;
+        });
+  }
+
   /** Inserts the version; null when it exists already. */
   public Future<RecordVersion> insert(SqlConnection connection, String recordType, String recordId, int version,
                                       JsonObject content, String hash, String createdBy, String createdByName,

@@ -20,16 +20,20 @@ public final class SignatureRepository {
   private static final String COLUMNS = "id, record_type, record_id, record_version, record_hash, meaning, signer_id, "
       + "signer_username, signer_name, signed_at, auth_method, signature_hash";
 
-  /** A configured meaning: its description and the roles that may sign with it (null: any member). */
-  public record Meaning(String recordType, String meaning, String description, List<String> roles) {
+  /**
+   * A configured meaning: its description, the roles that may sign with it (null: any member), and the endpoint
+   * through which such signatures are made when they are a step of a feature's workflow (null: the generic one).
+   */
+  public record Meaning(String recordType, String meaning, String description, List<String> roles,
+                        String signedThrough) {
     public JsonObject toJson() {
       return new JsonObject().put("recordType", recordType).put("meaning", meaning).put("description", description)
-          .put("roles", roles == null ? null : new JsonArray(roles));
+          .put("roles", roles == null ? null : new JsonArray(roles)).put("signedThrough", signedThrough);
     }
   }
 
   public Future<List<Meaning>> meanings(SqlConnection connection, String recordType) {
-    return connection.preparedQuery("SELECT record_type, meaning, description, roles FROM signature_meaning "
+    return connection.preparedQuery("SELECT record_type, meaning, description, roles, signed_through FROM signature_meaning "
             + "WHERE $1::text IS NULL OR record_type = $1 ORDER BY record_type, meaning")
         .execute(Tuple.of(recordType))
         .map(rows -> {
@@ -37,7 +41,7 @@ public final class SignatureRepository {
           rows.forEach(row -> {
             String[] roles = row.getArrayOfStrings("roles");
             meanings.add(new Meaning(row.getString("record_type"), row.getString("meaning"), row.getString("description"),
-                roles == null ? null : List.of(roles)));
+                roles == null ? null : List.of(roles), row.getString("signed_through")));
           });
           return meanings;
         });
