@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
 public final class KeycloakDevServer implements AutoCloseable {
 
   public static final String REALM_RESOURCE = "/dev/traceline-realm.json";
+  /**
+   * Keycloak 26 blocks concurrent logins of one user while brute-force detection is on (the second gets "invalid
+   * credentials"): a signer who double-clicks, or two tabs, would look like a wrong password. Failed attempts still
+   * count toward the lockout. Production Keycloaks need the same option (README, Operations).
+   */
+  public static final String ALLOW_CONCURRENT_LOGINS =
+      "--spi-brute-force-protector--default-brute-force-detector--allow-concurrent-requests=true";
   public static final String BOOTSTRAP_ADMIN = "admin";
   public static final String BOOTSTRAP_ADMIN_PASSWORD = "admin";
   private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
@@ -71,7 +78,7 @@ public final class KeycloakDevServer implements AutoCloseable {
       Path log = workDir.resolve("keycloak.log");
       List<String> command = new ArrayList<>(List.of(home.resolve("bin").resolve("kc.sh").toString(), "start-dev",
           "--http-port=" + port, "--http-host=127.0.0.1", "--hostname=" + url, "--import-realm",
-          "--health-enabled=false", "--metrics-enabled=false"));
+          "--health-enabled=false", "--metrics-enabled=false", ALLOW_CONCURRENT_LOGINS));
       ProcessBuilder builder = new ProcessBuilder(command)
           .directory(home.toFile())
           .redirectErrorStream(true)

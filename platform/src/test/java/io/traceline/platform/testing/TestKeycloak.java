@@ -42,7 +42,7 @@ public final class TestKeycloak {
           .withEnv("KC_BOOTSTRAP_ADMIN_PASSWORD", KeycloakDevServer.BOOTSTRAP_ADMIN_PASSWORD)
           .withCopyFileToContainer(MountableFile.forClasspathResource(KeycloakDevServer.REALM_RESOURCE),
               "/opt/keycloak/data/import/traceline-realm.json")
-          .withCommand("start-dev", "--import-realm")
+          .withCommand("start-dev", "--import-realm", KeycloakDevServer.ALLOW_CONCURRENT_LOGINS)
           .waitingFor(Wait.forHttp("/realms/" + REALM + "/.well-known/openid-configuration")
               .withStartupTimeout(Duration.ofMinutes(4)));
       container.start();

@@ -67,7 +67,7 @@ public final class AuditRepository {
   public Future<List<AuditRecord>> ofEntities(SqlConnection connection, List<String> types, List<String> ids) {
     return connection.preparedQuery("SELECT " + COLUMNS + " FROM audit_event WHERE (entity_type, entity_id) IN "
             + "(SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY seq")
-        .execute(Tuple.of(types.toArray(new String[0]), ids.toArray(new String[0])))
+        .execute(Tuple.tuple().addArrayOfString(types.toArray(new String[0])).addArrayOfString(ids.toArray(new String[0])))
         .map(AuditRepository::toRecords);
   }
 

@@ -180,7 +180,7 @@ public final class DocumentRepository {
             + "bool_and(coalesce(u.active, true)) AS active, array_agg(DISTINCT g.role) AS roles "
             + "FROM role_grant g LEFT JOIN app_user u ON u.user_id = g.user_id "
             + "WHERE g.user_id = ANY($1) AND g.revoked_at IS NULL GROUP BY g.user_id")
-        .execute(Tuple.of(ids.toArray(new String[0])))
+        .execute(Tuple.tuple().addArrayOfString(ids.toArray(new String[0])))
         .map(rows -> {
           Map<String, ReviewRoute.Assignee> found = new HashMap<>();
           rows.forEach(row -> found.put(row.getString("user_id"), new ReviewRoute.Assignee(row.getString("user_id"),
