@@ -118,8 +118,19 @@ public final class DemoTenantSeeder {
         .compose(v -> workers.executeBlocking(() -> migrator.migrateTenant(new TenantSlug(SLUG)), false))
         .compose(v -> registry.find(SLUG))
         .compose(tenant -> workers.executeBlocking(() -> ensureDemoLogins(tenant.organizationId()), false)
-            .compose(userIds -> tenantScope.inTransaction(tenant.schemaName(), connection -> seedPeople(connection, userIds))))
+            .compose(userIds -> tenantScope.inTransaction(tenant.schemaName(), connection -> seedPeople(connection, userIds)
+                .compose(v -> new DemoDocuments(audit, documentPeople(userIds)).seed(connection)))))
         .onSuccess(v -> LOG.info("Demo tenant '{}' ready: sign in as {} / {}", SLUG, ADMIN_EMAIL, PASSWORD));
+  }
+
+  /** The demo logins who write, review, approve and own the demo's documents. */
+  private static DemoDocuments.DemoPeople documentPeople(List<String> userIds) {
+    return new DemoDocuments.DemoPeople(login(userIds, 2), login(userIds, 3), login(userIds, 4), login(userIds, 1));
+  }
+
+  private static DemoDocuments.Login login(List<String> userIds, int index) {
+    String[] user = USERS.get(index);
+    return new DemoDocuments.Login(userIds.get(index), user[0], user[1] + " " + user[2]);
   }
 
   /** Creates the demo logins that do not exist yet (with the demo password) and makes them members. */

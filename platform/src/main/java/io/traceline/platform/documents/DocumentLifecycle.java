@@ -136,22 +136,7 @@ public final class DocumentLifecycle {
     int round = version.getInteger("recordVersion") == null ? 1 : version.getInteger("recordVersion") + 1;
     return repository.roleHolders(connection, route.everyone()).compose(known -> {
       route.validate(version.getString("authorId"), known);
-      JsonObject frozen = new JsonObject()
-          .put("document", new JsonObject().put("id", document.getString("id")).put("number", document.getString("number"))
-              .put("title", document.getString("title")).put("type", document.getString("type"))
-              .put("department", document.getString("department")).put("riskClass", document.getString("riskClass"))
-              .put("sponsorProgram", document.getString("sponsorProgram")))
-          .put("version", version.getString("version"))
-          .put("revision", version.getString("revision"))
-          .put("changeSummary", version.getString("changeSummary"))
-          .put("trainingImpact", version.getString("trainingImpact"))
-          .put("impactJustification", version.getString("impactJustification"))
-          .put("content", new JsonObject().put("fileName", content.getString("fileName"))
-              .put("mediaType", content.getString("mediaType")).put("size", content.getLong("size"))
-              .put("sha256", content.getString("sha256")))
-          .put("author", new JsonObject().put("id", version.getString("authorId")).put("name", version.getString("authorName")))
-          .put("route", route.toJson(known))
-          .put("plannedEffectiveAt", transition.effectiveAt() == null ? null : transition.effectiveAt().toInstant().toString());
+      JsonObject frozen = DocumentSubmission.freeze(document, version, route.toJson(known), transition.effectiveAt());
       AuditEvent.Actor author = new AuditEvent.Actor(version.getString("authorId"), version.getString("authorName"));
       return records.append(connection, DocumentService.VERSION, versionId.toString(), round, frozen, author,
               "Submitted for review and approval")

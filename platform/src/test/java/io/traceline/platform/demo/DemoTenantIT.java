@@ -78,10 +78,58 @@ class DemoTenantIT {
         base.dbMigrationPassword(), base.signingClientId(), base.signingClientSecret(), base.documentMaxBytes());
   }
 
+  @Test
+  @DisplayName("about 150 controlled documents across departments with signed version histories that verify, some past their review date, one waiting for the demo reviewer")
+  void realisticDocuments() throws SQLException {
+    TestPlatform shared = TestPlatform.get();
+    try (Platform platform = Platform.start(withDemo())) {
+      Api api = new Api("http://localhost:" + platform.httpPort());
+      String auditor = shared.tokens().password("auditor@meridian-bio.example", DemoTenantSeeder.PASSWORD);
+      String path = "/api/v1/t/" + DemoTenantSeeder.SLUG;
+      try (Connection connection = shared.jdbc(); Statement statement = connection.createStatement();
+           ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT department), "
+               + "count(*) FILTER (WHERE status = 'effective' AND next_review_at < now()), "
+               + "count(*) FILTER (WHERE status = 'obsolete'), "
+               + "(SELECT count(DISTINCT document_id) FROM t_meridian.document_version WHERE state = 'superseded'), "
+               + "(SELECT count(*) FROM t_meridian.document_version WHERE state = 'in-review'), "
+               + "(SELECT count(*) FROM t_meridian.document_version WHERE state = 'draft') "
+               + "FROM t_meridian.document")) {
+        rows.next();
+        assertThat(rows.getLong(1)).as("documents").isBetween(140L, 160L);
+        assertThat(rows.getLong(2)).as("departments").isGreaterThanOrEqualTo(6);
+        assertThat(rows.getLong(3)).as("past their review date").isPositive();
+        assertThat(rows.getLong(4)).as("obsolete").isPositive();
+        assertThat(rows.getLong(5)).as("with superseded versions").isGreaterThan(30);
+        assertThat(rows.getLong(6)).as("in review").isPositive();
+        assertThat(rows.getLong(7)).as("drafts").isPositive();
+      }
+      // The imported signatures, record versions and audit trail verify like any others.
+      Api.Response verification = api.get(path + "/audit-trail/verification", auditor);
+      assertThat(verification.status()).as(verification.toString()).isEqualTo(200);
+      assertThat(verification.json().getBoolean("intact")).as(verification.toString()).isTrue();
+      Api.Response overdue = api.get(path + "/documents?reviewDueBefore=" + java.time.Instant.now() + "&limit=5", auditor);
+      assertThat(overdue.json().getJsonArray("items")).isNotEmpty();
+      assertThat(overdue.json().getJsonArray("items").getJsonObject(0).getBoolean("reviewOverdue")).isTrue();
+      // Every version's file downloads, and the demo reviewer has a pending step to sign.
+      JsonObject document = api.get(path + "/documents?q=SOP-QA-002", auditor).json().getJsonArray("items")
+          .getJsonObject(0);
+      JsonObject current = api.get(path + "/documents/" + document.getString("id") + "/current", auditor).json();
+      assertThat(api.getBytes(path + "/documents/" + document.getString("id") + "/versions/" + current.getString("id")
+          + "/content", auditor).statusCode()).isEqualTo(200);
+      try (Connection connection = shared.jdbc(); Statement statement = connection.createStatement();
+           ResultSet rows = statement.executeQuery("SELECT count(*) FROM t_meridian.document_route_step s JOIN "
+               + "t_meridian.role_grant g ON g.user_id = s.assignee_id AND g.role = 'reviewer' WHERE s.state = 'pending'")) {
+        rows.next();
+        assertThat(rows.getLong(1)).isPositive();
+      }
+    }
+  }
+
   private static Map<String, Long> counts(TestPlatform platform) throws SQLException {
     Map<String, Long> counts = new TreeMap<>();
     try (Connection connection = platform.jdbc(); Statement statement = connection.createStatement()) {
-      for (String table : new String[] {"site", "department", "job_role", "person", "person_job_role", "role_grant"}) {
+      for (String table : new String[] {"site", "department", "job_role", "person", "person_job_role", "role_grant",
+          "document", "document_version", "signature", "record_version", "content_blob", "audit_event"}) {
         try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM t_meridian." + table)) {
           rows.next();
           counts.put(table, rows.getLong(1));
