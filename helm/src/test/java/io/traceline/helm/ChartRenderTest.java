@@ -169,6 +169,7 @@ class ChartRenderTest {
           .containsEntry("TRACELINE_HTTP_HOST", "0.0.0.0")
           .containsEntry("TRACELINE_HTTP_PORT", "8080")
           .containsEntry("TRACELINE_HTTP_BODY_LIMIT", "1048576")
+          .containsEntry("TRACELINE_DOCUMENT_MAX_BYTES", "26214400")
           .containsEntry("TRACELINE_DB_URL", "postgresql://pg.quality.svc:5432/traceline")
           .containsEntry("TRACELINE_DB_USER", "traceline")
           .containsEntry("TRACELINE_DB_POOL_SIZE", "16")
