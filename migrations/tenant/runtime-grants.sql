@@ -17,3 +17,4 @@ REVOKE DELETE, TRUNCATE ON ${schema}.role_grant, ${schema}.app_user FROM ${role}
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ${schema}.signature_meaning FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.document, ${schema}.document_version, ${schema}.document_number_sequence FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.document_event FROM ${role};
+REVOKE DELETE, TRUNCATE ON ${schema}.site, ${schema}.department, ${schema}.job_role, ${schema}.person, ${schema}.person_job_role, ${schema}.person_event FROM ${role};

@@ -15,6 +15,12 @@ import io.traceline.platform.audit.AuditTrail;
 import io.traceline.platform.documents.DocumentEffectiveJob;
 import io.traceline.platform.documents.DocumentHandlers;
 import io.traceline.platform.documents.DocumentService;
+import io.traceline.platform.people.BulkUpsertService;
+import io.traceline.platform.people.HoldingService;
+import io.traceline.platform.people.PeopleHandlers;
+import io.traceline.platform.people.PeopleService;
+import io.traceline.platform.people.StructureHandlers;
+import io.traceline.platform.people.StructureService;
 import io.traceline.platform.records.RecordVersions;
 import io.traceline.platform.settings.TenantSettingsHandlers;
 import io.traceline.platform.settings.TenantSettingsService;
@@ -81,6 +87,8 @@ public final class Components {
   final SignatureHandlers signatureHandlers;
   final TenantSettingsHandlers settingsHandlers;
   final DocumentHandlers documentHandlers;
+  final StructureHandlers structureHandlers;
+  final PeopleHandlers peopleHandlers;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
@@ -128,6 +136,9 @@ public final class Components {
         roleCheck, signatures));
     DocumentService documents = new DocumentService(tenantScope, auditTrail, roleCheck, jobQueue);
     this.documentHandlers = new DocumentHandlers(documents);
+    this.structureHandlers = new StructureHandlers(new StructureService(tenantScope, auditTrail, roleCheck));
+    this.peopleHandlers = new PeopleHandlers(new PeopleService(tenantScope, auditTrail, roleCheck),
+        new HoldingService(tenantScope, auditTrail, roleCheck), new BulkUpsertService(tenantScope, auditTrail, roleCheck));
     this.jobKinds = List.of(new ProbeJobKind(vertx, new JobRepository(), member.memberId()),
         new DocumentEffectiveJob(documents, auditTrail));
   }

@@ -8,6 +8,9 @@ import io.traceline.platform.http.OperatorGate;
 import io.traceline.platform.http.ProblemResponder;
 import io.traceline.platform.http.RequestTracing;
 import io.traceline.platform.http.TenantGate;
+import io.traceline.platform.people.PeopleHandlers;
+import io.traceline.platform.people.StructureHandlers;
+import io.traceline.platform.people.StructureKind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -91,6 +94,28 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getDocumentVersion").addHandler(components.documentHandlers::version);
     api.getRoute("getCurrentDocumentVersion").addHandler(components.documentHandlers::current);
     api.getRoute("transitionDocumentVersion").addHandler(components.documentHandlers::transition);
+    StructureHandlers structure = components.structureHandlers;
+    api.getRoute("listSites").addHandler(rc -> structure.list(rc, StructureKind.SITE));
+    api.getRoute("createSite").addHandler(rc -> structure.create(rc, StructureKind.SITE));
+    api.getRoute("getSite").addHandler(rc -> structure.get(rc, StructureKind.SITE));
+    api.getRoute("updateSite").addHandler(rc -> structure.update(rc, StructureKind.SITE));
+    api.getRoute("listDepartments").addHandler(rc -> structure.list(rc, StructureKind.DEPARTMENT));
+    api.getRoute("createDepartment").addHandler(rc -> structure.create(rc, StructureKind.DEPARTMENT));
+    api.getRoute("getDepartment").addHandler(rc -> structure.get(rc, StructureKind.DEPARTMENT));
+    api.getRoute("updateDepartment").addHandler(rc -> structure.update(rc, StructureKind.DEPARTMENT));
+    api.getRoute("listJobRoles").addHandler(rc -> structure.list(rc, StructureKind.JOB_ROLE));
+    api.getRoute("createJobRole").addHandler(rc -> structure.create(rc, StructureKind.JOB_ROLE));
+    api.getRoute("getJobRole").addHandler(rc -> structure.get(rc, StructureKind.JOB_ROLE));
+    api.getRoute("updateJobRole").addHandler(rc -> structure.update(rc, StructureKind.JOB_ROLE));
+    api.getRoute("listPeople").addHandler(components.peopleHandlers::list);
+    api.getRoute("createPerson").addHandler(components.peopleHandlers::create);
+    api.getRoute("getPerson").addHandler(components.peopleHandlers::get);
+    api.getRoute("updatePerson").addHandler(components.peopleHandlers::update);
+    api.getRoute("changePersonStatus").addHandler(components.peopleHandlers::changeStatus);
+    api.getRoute("listPersonJobRoles").addHandler(components.peopleHandlers::holdings);
+    api.getRoute("assignPersonJobRole").addHandler(components.peopleHandlers::assign);
+    api.getRoute("endPersonJobRole").addHandler(components.peopleHandlers::endHolding);
+    api.getRoute("upsertPeople").addHandler(components.peopleHandlers::bulkUpsert);
     // Authentication and the tenant wall (the main router's gates) run before contract validation, so a stranger learns
     // nothing from validation errors; the contract's security scheme documents them for clients.
     api.getRoutes().forEach(route -> route.setDoSecurity(false));
@@ -99,6 +124,9 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestTracing());
+    // The people bulk upsert carries thousands of rows: a larger body there (the first body handler that runs reads it).
+    router.route(PeopleHandlers.BULK_PATH).handler(BodyHandler.create(false)
+        .setBodyLimit(Math.max(PeopleHandlers.BULK_BODY_LIMIT, components.config.httpBodyLimit())));
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(components.config.httpBodyLimit()));
     router.route("/api/v1/operator/*").handler(authentication).handler(new OperatorGate());
     router.route("/api/v1/t/:tenant/*").handler(authentication).handler(new TenantGate(components.registry,
