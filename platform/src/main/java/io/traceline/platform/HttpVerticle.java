@@ -95,18 +95,12 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getCurrentDocumentVersion").addHandler(components.documentHandlers::current);
     api.getRoute("transitionDocumentVersion").addHandler(components.documentHandlers::transition);
     StructureHandlers structure = components.structureHandlers;
-    api.getRoute("listSites").addHandler(rc -> structure.list(rc, StructureKind.SITE));
-    api.getRoute("createSite").addHandler(rc -> structure.create(rc, StructureKind.SITE));
-    api.getRoute("getSite").addHandler(rc -> structure.get(rc, StructureKind.SITE));
-    api.getRoute("updateSite").addHandler(rc -> structure.update(rc, StructureKind.SITE));
-    api.getRoute("listDepartments").addHandler(rc -> structure.list(rc, StructureKind.DEPARTMENT));
-    api.getRoute("createDepartment").addHandler(rc -> structure.create(rc, StructureKind.DEPARTMENT));
-    api.getRoute("getDepartment").addHandler(rc -> structure.get(rc, StructureKind.DEPARTMENT));
-    api.getRoute("updateDepartment").addHandler(rc -> structure.update(rc, StructureKind.DEPARTMENT));
-    api.getRoute("listJobRoles").addHandler(rc -> structure.list(rc, StructureKind.JOB_ROLE));
-    api.getRoute("createJobRole").addHandler(rc -> structure.create(rc, StructureKind.JOB_ROLE));
-    api.getRoute("getJobRole").addHandler(rc -> structure.get(rc, StructureKind.JOB_ROLE));
-    api.getRoute("updateJobRole").addHandler(rc -> structure.update(rc, StructureKind.JOB_ROLE));
+    for (StructureKind kind : StructureKind.values()) {
+      api.getRoute("list" + kind.operation() + "s").addHandler(rc -> structure.list(rc, kind));
+      api.getRoute("create" + kind.operation()).addHandler(rc -> structure.create(rc, kind));
+      api.getRoute("get" + kind.operation()).addHandler(rc -> structure.get(rc, kind));
+      api.getRoute("update" + kind.operation()).addHandler(rc -> structure.update(rc, kind));
+    }
     api.getRoute("listPeople").addHandler(components.peopleHandlers::list);
     api.getRoute("createPerson").addHandler(components.peopleHandlers::create);
     api.getRoute("getPerson").addHandler(components.peopleHandlers::get);

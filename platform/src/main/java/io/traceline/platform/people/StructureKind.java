@@ -10,22 +10,25 @@ import java.util.List;
  * @param entityType the audit trail's entity type, and the prefix of its actions
  * @param noun       how problems name one ("site")
  * @param path       the collection's path segment
+ * @param operation  what the contract's operationIds call one: list{operation}s, create…, get…, update{operation}
  * @param editable   the fields a change may set, besides {@code active}
  */
 public enum StructureKind {
-  SITE("site", "site", "sites", List.of("name", "country", "timezone")),
-  DEPARTMENT("department", "department", "departments", List.of("name")),
-  JOB_ROLE("job-role", "job role", "job-roles", List.of("name", "description"));
+  SITE("site", "site", "sites", "Site", List.of("name", "country", "timezone")),
+  DEPARTMENT("department", "department", "departments", "Department", List.of("name")),
+  JOB_ROLE("job-role", "job role", "job-roles", "JobRole", List.of("name", "description"));
 
   private final String entityType;
   private final String noun;
   private final String path;
+  private final String operation;
   private final List<String> editable;
 
-  StructureKind(String entityType, String noun, String path, List<String> editable) {
+  StructureKind(String entityType, String noun, String path, String operation, List<String> editable) {
     this.entityType = entityType;
     this.noun = noun;
     this.path = path;
+    this.operation = operation;
     this.editable = editable;
   }
 
@@ -39,6 +42,10 @@ public enum StructureKind {
 
   public String path() {
     return path;
+  }
+
+  public String operation() {
+    return operation;
   }
 
   public List<String> editable() {
