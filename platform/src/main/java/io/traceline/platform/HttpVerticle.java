@@ -106,7 +106,7 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getPerson").addHandler(components.peopleHandlers::get);
     api.getRoute("updatePerson").addHandler(components.peopleHandlers::update);
     api.getRoute("changePersonStatus").addHandler(components.peopleHandlers::changeStatus);
-    api.getRoute("listPersonJobRoles").addHandler(components.peopleHandlers::holdings);
+    api.getRoute("listPersonJobRoles").addHandler(components.peopleHandlers::listHoldings);
     api.getRoute("assignPersonJobRole").addHandler(components.peopleHandlers::assign);
     api.getRoute("endPersonJobRole").addHandler(components.peopleHandlers::endHolding);
     api.getRoute("upsertPeople").addHandler(components.peopleHandlers::bulkUpsert);

@@ -82,7 +82,7 @@ public final class PeopleHandlers {
         .onFailure(rc::fail);
   }
 
-  public void holdings(RoutingContext rc) {
+  public void listHoldings(RoutingContext rc) {
     holdings.list(TenantGate.tenant(rc), BearerAuthentication.caller(rc), personId(rc))
         .onSuccess(found -> Responses.json(rc, 200, new JsonObject().put("items", new JsonArray(found))))
         .onFailure(rc::fail);

@@ -422,6 +422,8 @@ class PeopleIT {
       rows.add(row(i));
       holdings += rows.getJsonObject(i).getJsonArray("jobRoleCodes", new JsonArray()).size();
     }
+    // Larger than the body limit of other requests (1 MiB): the bulk upsert has its own.
+    assertThat(new JsonObject().put("people", rows).encode().length()).isGreaterThan(1_048_576);
     Api.Response created = bulk(rows, "Initial load from the HR system");
     assertThat(created.status()).as(created.toString()).isEqualTo(200);
     assertThat(created.json().getInteger("rows")).isEqualTo(5000);
@@ -631,6 +633,11 @@ class PeopleIT {
       tooMany.add(person("TM-" + i, null));
     }
     assertThat(bulk(tooMany, "Too many").status()).isEqualTo(400);
+    String huge = "{\"reason\":\"" + "x".repeat(9 * 1024 * 1024) + "\"}";
+    assertThat(api.send("POST", tenant.path("/people/bulk"), trainingAdmin, huge, "application/json").status())
+        .isEqualTo(413);
+    String large = "{\"reason\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
+    assertThat(api.send("POST", tenant.path("/people"), trainingAdmin, large, "application/json").status()).isEqualTo(413);
     assertThat(count("SELECT count(*) FROM ${schema}.person")).isEqualTo(before + 1);
   }
 

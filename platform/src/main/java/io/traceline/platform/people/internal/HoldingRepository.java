@@ -18,9 +18,10 @@ import io.vertx.sqlclient.Tuple;
  */
 public final class HoldingRepository {
 
-  private static final String SELECT = "SELECT h.id, h.person_id, h.job_role_id, j.code, j.name, h.valid_from, h.valid_to, "
+  private static final String COLUMNS = "h.id, h.person_id, h.job_role_id, j.code, j.name, h.valid_from, h.valid_to, "
       + "h.start_reason, h.created_at, h.created_by, h.end_reason, h.ended_at, h.ended_by, "
-      + "NOT " + PersonRepository.NOT_ENDED + " AS ended FROM person_job_role h JOIN job_role j ON j.id = h.job_role_id ";
+      + "NOT " + PersonRepository.NOT_ENDED + " AS ended";
+  private static final String SELECT = "SELECT " + COLUMNS + " FROM person_job_role h JOIN job_role j ON j.id = h.job_role_id ";
 
   /** Every holding of the person, oldest first. */
   public Future<List<JsonObject>> list(SqlConnection connection, UUID personId) {
@@ -60,7 +61,7 @@ public final class HoldingRepository {
   public Future<List<JsonObject>> endAll(SqlConnection connection, UUID personId, LocalDate to, String reason, String by) {
     return connection.preparedQuery("WITH closed AS (UPDATE person_job_role SET valid_to = greatest(valid_from, $2), "
             + "end_reason = $3, ended_at = now(), ended_by = $4 WHERE person_id = $1 AND valid_to IS NULL RETURNING *) "
-            + SELECT.replace("person_job_role h", "closed h") + "ORDER BY h.valid_from, h.id")
+            + "SELECT " + COLUMNS + " FROM closed h JOIN job_role j ON j.id = h.job_role_id ORDER BY h.valid_from, h.id")
         .execute(Tuple.of(personId, to, reason, by))
         .map(HoldingRepository::toList);
   }

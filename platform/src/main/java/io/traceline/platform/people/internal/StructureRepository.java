@@ -64,16 +64,15 @@ public final class StructureRepository {
         });
   }
 
-  /** Sets the editable fields and the active flag to {@code merged}'s, as a new revision. */
+  /** Sets the editable fields (columns of the same names) and the active flag to {@code merged}'s, as a new revision. */
   public Future<JsonObject> update(SqlConnection connection, StructureKind kind, UUID id, JsonObject merged) {
-    String assignments = switch (kind) {
-      case SITE -> "name = $3, country = $4, timezone = $5";
-      case DEPARTMENT -> "name = $3";
-      case JOB_ROLE -> "name = $3, description = $4";
-    };
+    StringBuilder assignments = new StringBuilder("active = $2");
     Tuple tuple = Tuple.of(id, merged.getBoolean("active"));
-    kind.editable().forEach(field -> tuple.addString(merged.getString(field)));
-    return connection.preparedQuery("UPDATE " + table(kind) + " SET active = $2, " + assignments
+    for (String field : kind.editable()) {
+      tuple.addString(merged.getString(field));
+      assignments.append(", ").append(field).append(" = $").append(tuple.size());
+    }
+    return connection.preparedQuery("UPDATE " + table(kind) + " SET " + assignments
             + ", revision = revision + 1, updated_at = now() WHERE id = $1")
         .execute(tuple)
         .compose(updated -> find(connection, kind, id, false));
