@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import io.traceline.platform.access.RoleCheck;
 import io.traceline.platform.audit.AuditEvent;
@@ -180,41 +181,40 @@ public final class PeopleService {
    */
   private Future<Void> checkReferences(SqlConnection connection, JsonObject before, JsonObject person) {
     UUID self = before == null ? null : id(before);
+    JsonObject previous = before == null ? null : details(before);
+    Predicate<String> changed = field -> previous == null || !Objects.equals(previous.getValue(field), person.getValue(field));
     UUID siteId = UUID.fromString(person.getString("siteId"));
     UUID departmentId = UUID.fromString(person.getString("departmentId"));
     UUID managerId = person.getString("managerId") == null ? null : UUID.fromString(person.getString("managerId"));
-    boolean newSite = before == null || !siteId.toString().equals(before.getJsonObject("site").getString("id"));
-    boolean newDepartment = before == null
-        || !departmentId.toString().equals(before.getJsonObject("department").getString("id"));
+    String userId = person.getString("userId");
+    String employeeNumber = person.getString("employeeNumber");
     return people.references(connection, siteId, departmentId, managerId).compose(found -> {
-      if (found.siteActive() == null || (newSite && !found.siteActive())) {
+      if (found.siteActive() == null || (changed.test("siteId") && !found.siteActive())) {
         return rule("/siteId", found.siteActive() == null ? "no site has this id" : "the site is deactivated");
       }
       if (found.departmentActive() == null || !found.departmentSite().equals(siteId)) {
         return rule("/departmentId", found.departmentActive() == null ? "no department has this id"
             : "the department is at another site");
       }
-      if (newDepartment && !found.departmentActive()) {
+      if (changed.test("departmentId") && !found.departmentActive()) {
         return rule("/departmentId", "the department is deactivated");
       }
       if (!found.managerExists() || (managerId != null && managerId.equals(self))) {
         return rule("/managerId", found.managerExists() ? "a person cannot manage themselves" : "no person has this id");
       }
       return Future.<Void>succeededFuture();
-    }).compose(v -> managerId == null || self == null || Objects.equals(managerId.toString(), managerIdOf(before))
-        ? Future.<Void>succeededFuture()
+    }).compose(v -> managerId == null || self == null || !changed.test("managerId") ? Future.<Void>succeededFuture()
         : people.managesUp(connection, managerId, self).compose(cycle -> cycle
             ? rule("/managerId", "this person manages the new manager (directly or further up): that would be a cycle")
             : Future.succeededFuture()))
-        .compose(v -> person.getString("userId") == null ? Future.<Void>succeededFuture()
-            : people.loginHolder(connection, person.getString("userId"), self).compose(holder -> holder == null
-                ? Future.succeededFuture()
-                : Future.failedFuture(ProblemException.conflict("The login " + person.getString("userId")
-                    + " is linked to employee " + holder))))
-        .compose(v -> self == null ? Future.<Void>succeededFuture()
-            : people.employeeNumberTaken(connection, person.getString("employeeNumber"), self).compose(taken -> taken
-                ? Future.failedFuture(employeeNumberTaken(person.getString("employeeNumber")))
-                : Future.succeededFuture()));
+        .compose(v -> userId == null || !changed.test("userId") ? Future.<Void>succeededFuture()
+            : people.loginHolder(connection, userId, self).compose(holder -> holder == null ? Future.succeededFuture()
+                : Future.failedFuture(ProblemException.conflict("The login " + userId + " is linked to employee "
+                    + holder))))
+        // A new person's number is checked by its insert.
+        .compose(v -> self == null || !changed.test("employeeNumber") ? Future.<Void>succeededFuture()
+            : people.employeeNumberTaken(connection, employeeNumber, self).compose(taken -> taken
+                ? Future.failedFuture(employeeNumberTaken(employeeNumber)) : Future.succeededFuture()));
   }
 
   /** The writable details of a person as the create request names them. */
