@@ -15,6 +15,12 @@ import io.traceline.platform.audit.AuditTrail;
 import io.traceline.platform.documents.DocumentFeature;
 import io.traceline.platform.documents.DocumentHandlers;
 import io.traceline.platform.documents.DocumentUploadHandler;
+import io.traceline.platform.people.BulkUpsertService;
+import io.traceline.platform.people.HoldingService;
+import io.traceline.platform.people.PeopleHandlers;
+import io.traceline.platform.people.PeopleService;
+import io.traceline.platform.people.StructureHandlers;
+import io.traceline.platform.people.StructureService;
 import io.traceline.platform.records.RecordVersions;
 import io.traceline.platform.settings.TenantSettingsHandlers;
 import io.traceline.platform.settings.TenantSettingsService;
@@ -82,6 +88,8 @@ public final class Components {
   final TenantSettingsHandlers settingsHandlers;
   final DocumentHandlers documentHandlers;
   final DocumentUploadHandler documentUploads;
+  final StructureHandlers structureHandlers;
+  final PeopleHandlers peopleHandlers;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
@@ -134,6 +142,9 @@ public final class Components {
     List<JobKind> kinds = new java.util.ArrayList<>(List.of(new ProbeJobKind(vertx, new JobRepository(), member.memberId())));
     kinds.addAll(documents.jobKinds);
     this.jobKinds = List.copyOf(kinds);
+    this.structureHandlers = new StructureHandlers(new StructureService(tenantScope, auditTrail, roleCheck));
+    this.peopleHandlers = new PeopleHandlers(new PeopleService(tenantScope, auditTrail, roleCheck),
+        new HoldingService(tenantScope, auditTrail, roleCheck), new BulkUpsertService(tenantScope, auditTrail, roleCheck));
   }
 
   /** The parts that need I/O to build: the realm's OIDC metadata and keys, and the API contract. */

@@ -9,6 +9,9 @@ import io.traceline.platform.http.OperatorGate;
 import io.traceline.platform.http.ProblemResponder;
 import io.traceline.platform.http.RequestTracing;
 import io.traceline.platform.http.TenantGate;
+import io.traceline.platform.people.PeopleHandlers;
+import io.traceline.platform.people.StructureHandlers;
+import io.traceline.platform.people.StructureKind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -98,6 +101,22 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("reviewDocument").addHandler(components.documentHandlers::periodicReview);
     // The upload streams its multipart body itself (see DocumentUploadHandler); the contract documents it.
     api.getRoute("uploadDocumentContent").setDoValidation(false).addHandler(components.documentUploads);
+    StructureHandlers structure = components.structureHandlers;
+    for (StructureKind kind : StructureKind.values()) {
+      api.getRoute("list" + kind.operation() + "s").addHandler(rc -> structure.list(rc, kind));
+      api.getRoute("create" + kind.operation()).addHandler(rc -> structure.create(rc, kind));
+      api.getRoute("get" + kind.operation()).addHandler(rc -> structure.get(rc, kind));
+      api.getRoute("update" + kind.operation()).addHandler(rc -> structure.update(rc, kind));
+    }
+    api.getRoute("listPeople").addHandler(components.peopleHandlers::list);
+    api.getRoute("createPerson").addHandler(components.peopleHandlers::create);
+    api.getRoute("getPerson").addHandler(components.peopleHandlers::get);
+    api.getRoute("updatePerson").addHandler(components.peopleHandlers::update);
+    api.getRoute("changePersonStatus").addHandler(components.peopleHandlers::changeStatus);
+    api.getRoute("listPersonJobRoles").addHandler(components.peopleHandlers::listHoldings);
+    api.getRoute("assignPersonJobRole").addHandler(components.peopleHandlers::assign);
+    api.getRoute("endPersonJobRole").addHandler(components.peopleHandlers::endHolding);
+    api.getRoute("upsertPeople").addHandler(components.peopleHandlers::bulkUpsert);
     // Authentication and the tenant wall (the main router's gates) run before contract validation, so a stranger learns
     // nothing from validation errors; the contract's security scheme documents them for clients.
     api.getRoutes().forEach(route -> route.setDoSecurity(false));
@@ -106,6 +125,9 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestTracing());
+    // The people bulk upsert carries thousands of rows: a larger body there (the first body handler that runs reads it).
+    router.route(PeopleHandlers.BULK_PATH).handler(BodyHandler.create(false)
+        .setBodyLimit(Math.max(PeopleHandlers.BULK_BODY_LIMIT, components.config.httpBodyLimit())));
     router.put(DocumentUploadHandler.PATH).handler(DocumentUploadHandler::holdBody);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(components.config.httpBodyLimit());
     router.route("/api/v1/*").handler(rc -> {

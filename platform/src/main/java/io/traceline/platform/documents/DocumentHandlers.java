@@ -14,6 +14,7 @@ import io.traceline.platform.documents.internal.DocumentRepository;
 import io.traceline.platform.http.ApiRequest;
 import io.traceline.platform.http.BearerAuthentication;
 import io.traceline.platform.http.Problem;
+import io.traceline.platform.http.IfMatch;
 import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.Responses;
@@ -68,7 +69,7 @@ public final class DocumentHandlers {
 
   public void update(RoutingContext rc) {
     JsonObject body = ApiRequest.of(rc).body();
-    int expected = expectedRevision(rc.request().getHeader(HttpHeaders.IF_MATCH));
+    int expected = IfMatch.revision(rc, "the document");
     String reason = ReasonForChange.require(body);
     service.update(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), documentId(rc), expected,
             body, reason)
@@ -198,23 +199,7 @@ public final class DocumentHandlers {
   }
 
   private static void respond(RoutingContext rc, int status, JsonObject document) {
-    rc.response().putHeader(HttpHeaders.ETAG, "\"" + document.getInteger("revision") + "\"");
+    IfMatch.etag(rc, document.getInteger("revision"));
     Responses.json(rc, status, document);
-  }
-
-  static int expectedRevision(String ifMatch) {
-    if (ifMatch == null || ifMatch.isBlank()) {
-      throw ProblemException.preconditionRequired("Send If-Match with the ETag of the document you changed, "
-          + "so a concurrent change is not overwritten");
-    }
-    String value = ifMatch.strip();
-    if (value.startsWith("W/")) {
-      value = value.substring(2);
-    }
-    try {
-      return Integer.parseInt(value.replace("\"", ""));
-    } catch (NumberFormatException e) {
-      throw ProblemException.preconditionFailed("If-Match " + ifMatch + " names no revision of the document");
-    }
   }
 }

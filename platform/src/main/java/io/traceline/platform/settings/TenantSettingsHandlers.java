@@ -3,11 +3,10 @@ package io.traceline.platform.settings;
 import io.traceline.platform.audit.ReasonForChange;
 import io.traceline.platform.http.ApiRequest;
 import io.traceline.platform.http.BearerAuthentication;
-import io.traceline.platform.http.ProblemException;
+import io.traceline.platform.http.IfMatch;
 import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.Responses;
 import io.traceline.platform.http.TenantGate;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -28,7 +27,7 @@ public final class TenantSettingsHandlers {
 
   public void update(RoutingContext rc) {
     JsonObject body = ApiRequest.of(rc).body();
-    int expected = expectedVersion(rc.request().getHeader(HttpHeaders.IF_MATCH));
+    int expected = IfMatch.revision(rc, "the settings");
     String reason = ReasonForChange.require(body);
     service.update(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), expected,
             body.getJsonObject("settings"), reason)
@@ -37,25 +36,7 @@ public final class TenantSettingsHandlers {
   }
 
   private static void respond(RoutingContext rc, JsonObject settings) {
-    rc.response().putHeader(HttpHeaders.ETAG, "\"" + settings.getInteger("version") + "\"");
+    IfMatch.etag(rc, settings.getInteger("version"));
     Responses.json(rc, 200, settings);
-  }
-
-  /** {@code If-Match: "3"} (or W/"3", or 3) names the version the change was made against. */
-  static int expectedVersion(String ifMatch) {
-    if (ifMatch == null || ifMatch.isBlank()) {
-      throw ProblemException.preconditionRequired("Send If-Match with the ETag of the settings you changed, "
-          + "so a concurrent change is not overwritten");
-    }
-    String value = ifMatch.strip();
-    if (value.startsWith("W/")) {
-      value = value.substring(2);
-    }
-    value = value.replace("\"", "");
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw ProblemException.preconditionFailed("If-Match " + ifMatch + " names no version of the settings");
-    }
   }
 }

@@ -53,7 +53,10 @@ class TenantWallIT {
         "GET /t/{tenant}/role-grants/{grantId}", "POST /t/{tenant}/role-grants/{grantId}/revocation",
         "GET /t/{tenant}/audit-trail/events", "GET /t/{tenant}/audit-trail/export", "GET /t/{tenant}/audit-trail/verification",
         "GET /t/{tenant}/settings", "PUT /t/{tenant}/settings", "POST /t/{tenant}/signatures",
-        "POST /t/{tenant}/users/{userId}/deactivation");
+        "POST /t/{tenant}/users/{userId}/deactivation", "GET /t/{tenant}/sites", "PATCH /t/{tenant}/departments/{departmentId}",
+        "POST /t/{tenant}/job-roles", "GET /t/{tenant}/people", "POST /t/{tenant}/people/bulk",
+        "PATCH /t/{tenant}/people/{personId}", "POST /t/{tenant}/people/{personId}/status-changes",
+        "POST /t/{tenant}/people/{personId}/job-roles/{holdingId}/ending");
 
     for (String[] operation : operations) {
       String method = operation[0];
