@@ -23,6 +23,8 @@ import io.traceline.platform.people.StructureHandlers;
 import io.traceline.platform.people.StructureService;
 import io.traceline.platform.records.RecordVersions;
 import io.traceline.platform.settings.TenantSettingsHandlers;
+import io.traceline.platform.training.TrainingFeature;
+import io.traceline.platform.training.TrainingHandlers;
 import io.traceline.platform.settings.TenantSettingsService;
 import io.traceline.platform.signatures.KeycloakCredentials;
 import io.traceline.platform.signatures.SignatureHandlers;
@@ -90,6 +92,7 @@ public final class Components {
   final DocumentUploadHandler documentUploads;
   final StructureHandlers structureHandlers;
   final PeopleHandlers peopleHandlers;
+  final TrainingHandlers trainingHandlers;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
@@ -135,16 +138,21 @@ public final class Components {
     this.auditHandlers = new AuditHandlers(new AuditService(tenantScope, roleCheck, records, signatures));
     this.settingsHandlers = new TenantSettingsHandlers(new TenantSettingsService(tenantScope, records, auditTrail,
         roleCheck, signatures));
+    TrainingFeature training = new TrainingFeature(tenantScope, auditTrail, roleCheck, jobQueue,
+        config.trainingFanOutChunk());
+    this.trainingHandlers = training.handlers;
     DocumentFeature documents = new DocumentFeature(tenantScope, auditTrail, roleCheck, jobQueue, records, signatures,
-        config.documentMaxBytes());
+        config.documentMaxBytes(), List.of(training.triggers));
     this.documentHandlers = documents.handlers;
     this.documentUploads = documents.uploads;
     List<JobKind> kinds = new java.util.ArrayList<>(List.of(new ProbeJobKind(vertx, new JobRepository(), member.memberId())));
     kinds.addAll(documents.jobKinds);
+    kinds.addAll(training.jobKinds);
     this.jobKinds = List.copyOf(kinds);
     this.structureHandlers = new StructureHandlers(new StructureService(tenantScope, auditTrail, roleCheck));
-    this.peopleHandlers = new PeopleHandlers(new PeopleService(tenantScope, auditTrail, roleCheck),
-        new HoldingService(tenantScope, auditTrail, roleCheck), new BulkUpsertService(tenantScope, auditTrail, roleCheck));
+    this.peopleHandlers = new PeopleHandlers(new PeopleService(tenantScope, auditTrail, roleCheck, training.triggers),
+        new HoldingService(tenantScope, auditTrail, roleCheck, training.triggers),
+        new BulkUpsertService(tenantScope, auditTrail, roleCheck, training.triggers));
   }
 
   /** The parts that need I/O to build: the realm's OIDC metadata and keys, and the API contract. */

@@ -117,6 +117,16 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("assignPersonJobRole").addHandler(components.peopleHandlers::assign);
     api.getRoute("endPersonJobRole").addHandler(components.peopleHandlers::endHolding);
     api.getRoute("upsertPeople").addHandler(components.peopleHandlers::bulkUpsert);
+    api.getRoute("listTrainingRequirements").addHandler(components.trainingHandlers::listRequirements);
+    api.getRoute("createTrainingRequirement").addHandler(components.trainingHandlers::createRequirement);
+    api.getRoute("getTrainingRequirement").addHandler(components.trainingHandlers::getRequirement);
+    api.getRoute("updateTrainingRequirement").addHandler(components.trainingHandlers::updateRequirement);
+    api.getRoute("retireTrainingRequirement").addHandler(components.trainingHandlers::retireRequirement);
+    api.getRoute("listTrainingAssignments").addHandler(components.trainingHandlers::listAssignments);
+    api.getRoute("listDocumentVersionAssignments").addHandler(components.trainingHandlers::versionAssignments);
+    api.getRoute("getMyTraining").addHandler(components.trainingHandlers::myTraining);
+    api.getRoute("getTeamTraining").addHandler(components.trainingHandlers::teamTraining);
+    api.getRoute("getTrainingJob").addHandler(components.trainingHandlers::job);
     // Authentication and the tenant wall (the main router's gates) run before contract validation, so a stranger learns
     // nothing from validation errors; the contract's security scheme documents them for clients.
     api.getRoutes().forEach(route -> route.setDoSecurity(false));

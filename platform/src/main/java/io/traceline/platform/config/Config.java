@@ -33,7 +33,8 @@ public record Config(
     String dbMigrationPassword,
     String signingClientId,
     String signingClientSecret,
-    long documentMaxBytes) {
+    long documentMaxBytes,
+    int trainingFanOutChunk) {
 
   public enum Mode { DEV, PROD }
 
@@ -74,7 +75,8 @@ public record Config(
         read.string("TRACELINE_DB_MIGRATION_PASSWORD", ""),
         read.string("TRACELINE_KEYCLOAK_SIGNING_CLIENT_ID", "traceline-signing"),
         read.string("TRACELINE_KEYCLOAK_SIGNING_CLIENT_SECRET", dev ? DEV_SIGNING_CLIENT_SECRET : ""),
-        read.positiveLong("TRACELINE_DOCUMENT_MAX_BYTES", 26_214_400));
+        read.positiveLong("TRACELINE_DOCUMENT_MAX_BYTES", 26_214_400),
+        (int) read.positiveLong("TRACELINE_TRAINING_FANOUT_CHUNK", 10_000));
     config.check();
     return config;
   }
@@ -112,35 +114,35 @@ public record Config(
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
         keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, Optional.of(user), password, signingClientId,
-        signingClientSecret, documentMaxBytes);
+        signingClientSecret, documentMaxBytes, trainingFanOutChunk);
   }
 
   public Config withKeycloakUrl(String url) {
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         Optional.of(url), keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
         keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, dbMigrationUser, dbMigrationPassword,
-        signingClientId, signingClientSecret, documentMaxBytes);
+        signingClientId, signingClientSecret, documentMaxBytes, trainingFanOutChunk);
   }
 
   public Config withCluster(ClusterConfig clusterConfig) {
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
         keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, clusterConfig, dbMigrationUser, dbMigrationPassword,
-        signingClientId, signingClientSecret, documentMaxBytes);
+        signingClientId, signingClientSecret, documentMaxBytes, trainingFanOutChunk);
   }
 
   public Config withHttpPort(int port) {
     return new Config(mode, httpHost, port, httpBodyLimit, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
         keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, dbMigrationUser, dbMigrationPassword,
-        signingClientId, signingClientSecret, documentMaxBytes);
+        signingClientId, signingClientSecret, documentMaxBytes, trainingFanOutChunk);
   }
 
   public Config withDatabase(String url, String user, String password) {
     return new Config(mode, httpHost, httpPort, httpBodyLimit, dataDir, Optional.of(url), user, password, dbPoolSize,
         keycloakUrl, keycloakRealm, keycloakAudience, keycloakAdminClientId, keycloakAdminClientSecret,
         keycloakDevPort, shutdownGrace, seedDemo, embeddedDbPort, cluster, dbMigrationUser, dbMigrationPassword,
-        signingClientId, signingClientSecret, documentMaxBytes);
+        signingClientId, signingClientSecret, documentMaxBytes, trainingFanOutChunk);
   }
 
   @Override

@@ -20,11 +20,12 @@ public final class DocumentFeature {
   public final List<JobKind> jobKinds;
 
   public DocumentFeature(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, JobQueue jobs, RecordVersions records,
-                         SignatureService signatures, long maxContentBytes) {
+                         SignatureService signatures, long maxContentBytes, List<VersionEffectiveListener> listeners) {
     DocumentRepository repository = new DocumentRepository();
     // The embedded default; an object store implementing DocumentContentStore would be chosen here by configuration.
     DocumentContentStore store = new PostgresContentStore(tenantScope);
-    DocumentLifecycle lifecycle = new DocumentLifecycle(tenantScope, audit, roles, jobs, records, signatures, repository);
+    DocumentLifecycle lifecycle = new DocumentLifecycle(tenantScope, audit, roles, jobs, records, signatures, repository,
+        listeners);
     DocumentContentService content = new DocumentContentService(tenantScope, audit, roles, store, repository);
     this.handlers = new DocumentHandlers(new DocumentService(tenantScope, audit, roles, repository), lifecycle, content,
         new DocumentExport(tenantScope, roles, records, signatures, audit, repository));

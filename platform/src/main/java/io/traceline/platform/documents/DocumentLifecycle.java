@@ -52,9 +52,12 @@ public final class DocumentLifecycle {
   private final SignatureService signatures;
   private final DocumentRepository repository;
   private final DocumentLookup lookup;
+  private final List<VersionEffectiveListener> listeners;
 
   public DocumentLifecycle(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, JobQueue jobs,
-                           RecordVersions records, SignatureService signatures, DocumentRepository repository) {
+                           RecordVersions records, SignatureService signatures, DocumentRepository repository,
+                           List<VersionEffectiveListener> listeners) {
+    this.listeners = List.copyOf(listeners);
     this.tenantScope = tenantScope;
     this.audit = audit;
     this.roles = roles;
@@ -307,6 +310,8 @@ public final class DocumentLifecycle {
             "effective_at = now()"))
         .compose(effective -> repository.setStatus(connection, documentId, "effective")
             .compose(v -> repository.insertEvent(connection, UUID.randomUUID(), "document-version-effective", effective))
+            .compose(v -> Future.all(listeners.stream()
+                .map(listener -> listener.versionEffective(connection, tenantSlug, document, effective)).toList()))
             .compose(v -> scheduleReview(connection, tenantSlug, document,
                 OffsetDateTime.parse(effective.getString("effectiveAt")), false))
             .map(v -> effective));

@@ -40,6 +40,16 @@ public final class JobQueue {
         });
   }
 
+  /**
+   * A tenant's job with its progress (chunks done, pending, dead; rows affected), or null when the job does not exist
+   * or belongs to another tenant: what a tenant's users may see of the work their changes started.
+   */
+  public Future<io.vertx.core.json.JsonObject> describe(UUID id, String tenant) {
+    return repository.find(pool, id).compose(job -> job == null || !tenant.equals(job.tenant())
+        ? Future.succeededFuture(null)
+        : repository.progress(pool, id).map(progress -> JobOperatorHandlers.toJson(job).put("progress", progress)));
+  }
+
   /** After committing a job due now: every member looks for work at once instead of at its next poll. */
   public void wake() {
     member.wakeAll("job enqueued");

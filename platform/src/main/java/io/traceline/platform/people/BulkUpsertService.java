@@ -46,9 +46,11 @@ public final class BulkUpsertService {
   private final AuditTrail audit;
   private final RoleCheck roles;
   private final BulkRepository bulk = new BulkRepository();
+  private final PersonEventListener listener;
   private final PersonRepository people = new PersonRepository();
 
-  public BulkUpsertService(TenantScope tenantScope, AuditTrail audit, RoleCheck roles) {
+  public BulkUpsertService(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, PersonEventListener listener) {
+    this.listener = listener;
     this.tenantScope = tenantScope;
     this.audit = audit;
     this.roles = roles;
@@ -77,7 +79,9 @@ public final class BulkUpsertService {
             .compose(v -> bulk.existing(connection))
             .compose(existing -> people.findAll(connection, existing))
             .compose(before -> bulk.write(connection, date, reason, caller.subject())
-                .compose(outcomes -> audit(connection, caller, origin, before, outcomes, date, reason))));
+                .compose(outcomes -> audit(connection, caller, origin, before, outcomes, date, reason)))
+            .compose(result -> result.getLong("created") + result.getLong("updated") == 0 ? Future.succeededFuture(result)
+                : listener.eventsWritten(connection, tenant).map(result)));
   }
 
   /** Audits each created or updated person (before and after) and the upsert itself; answers the counts. */

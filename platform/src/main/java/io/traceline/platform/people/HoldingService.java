@@ -36,8 +36,10 @@ public final class HoldingService {
   private final HoldingRepository holdings = new HoldingRepository();
   private final StructureRepository structure = new StructureRepository();
   private final PersonEventRepository events = new PersonEventRepository();
+  private final PersonEventListener listener;
 
-  public HoldingService(TenantScope tenantScope, AuditTrail audit, RoleCheck roles) {
+  public HoldingService(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, PersonEventListener listener) {
+    this.listener = listener;
     this.tenantScope = tenantScope;
     this.audit = audit;
     this.roles = roles;
@@ -81,7 +83,8 @@ public final class HoldingService {
             .compose(opened -> events.insert(connection, PersonEventKind.ROLE_GAINED.id(), personId, jobRoleId, from, reason)
                 .compose(v -> audit.record(connection, event(caller, origin, "person.job-role-assigned", personId)
                     .withValues(null, opened).withReason(reason)))
-                .map(recorded -> opened)));
+                .map(recorded -> opened))
+            .compose(opened -> listener.eventsWritten(connection, tenant).map(opened)));
   }
 
   /** Ends the holding at {@code validTo} (today when null), which is not before its start; 409 when it has an end date. */
@@ -110,7 +113,8 @@ public final class HoldingService {
                       .compose(v -> audit.record(connection, event(caller, origin, "person.job-role-ended", personId)
                           .withValues(before, after).withReason(reason)))
                       .map(recorded -> after));
-            }));
+            })
+            .compose(after -> listener.eventsWritten(connection, tenant).map(after)));
   }
 
   private static AuditEvent event(Caller caller, RequestOrigin origin, String action, UUID personId) {

@@ -40,8 +40,10 @@ public final class PeopleService {
   private final PersonRepository people = new PersonRepository();
   private final HoldingRepository holdings = new HoldingRepository();
   private final PersonEventRepository events = new PersonEventRepository();
+  private final PersonEventListener listener;
 
-  public PeopleService(TenantScope tenantScope, AuditTrail audit, RoleCheck roles) {
+  public PeopleService(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, PersonEventListener listener) {
+    this.listener = listener;
     this.tenantScope = tenantScope;
     this.audit = audit;
     this.roles = roles;
@@ -74,7 +76,8 @@ public final class PeopleService {
                 : events.insert(connection, PersonEventKind.HIRED.id(), id(created), null, hiredOn, reason)
                     .compose(v -> audit.record(connection, event(caller, origin, "person.created", created)
                         .withValues(null, created).withReason(reason)))
-                    .map(recorded -> created)));
+                    .map(recorded -> created))
+            .compose(created -> listener.eventsWritten(connection, tenant).map(created)));
   }
 
   /** Changes the person's details (not the status) when {@code expectedRevision} is current (412 otherwise). */
@@ -132,7 +135,8 @@ public final class PeopleService {
                       .compose(v -> audit.record(connection, event(caller, origin, "person." + move.event().id(), after)
                           .withValues(before, after).withReason(reason)))
                       .map(recorded -> after));
-            }));
+            })
+            .compose(after -> listener.eventsWritten(connection, tenant).map(after)));
   }
 
   /** The status moves a person may make, from which statuses, to which, and the event each writes. */

@@ -75,7 +75,7 @@ class DemoTenantIT {
         base.dbUser(), base.dbPassword(), base.dbPoolSize(), base.keycloakUrl(), base.keycloakRealm(),
         base.keycloakAudience(), base.keycloakAdminClientId(), base.keycloakAdminClientSecret(), base.keycloakDevPort(),
         base.shutdownGrace(), true, base.embeddedDbPort(), base.cluster(), base.dbMigrationUser(),
-        base.dbMigrationPassword(), base.signingClientId(), base.signingClientSecret(), base.documentMaxBytes());
+        base.dbMigrationPassword(), base.signingClientId(), base.signingClientSecret(), base.documentMaxBytes(), base.trainingFanOutChunk());
   }
 
   @Test

@@ -70,6 +70,7 @@ public final class JobCluster implements AutoCloseable {
     env.put("TRACELINE_CLUSTER_INTERFACE", "127.0.0.1");
     env.put("TRACELINE_CLUSTER_MEMBERS", String.join(",", members()));
     env.put("TRACELINE_JOBS_POLL_MILLIS", "200");
+    env.put("TRACELINE_TRAINING_FANOUT_CHUNK", String.valueOf(TestPlatform.FANOUT_CHUNK));
     env.put("TRACELINE_JOBS_RETRY_BASE_MILLIS", "200");
     env.put("TRACELINE_LOG_FORMAT", "text");
     env.put("TRACELINE_SHUTDOWN_GRACE_SECONDS", "5");

@@ -87,8 +87,11 @@ public final class TestPlatform {
         // on the job tables to show exactly-once and whole-cluster restarts.
         ClusterConfig.loopback("traceline-shared-" + UUID.randomUUID(), freePort(), List.of(), false),
         Optional.of(db.user()), db.password(), "traceline-signing", Config.DEV_SIGNING_CLIENT_SECRET,
-        DOCUMENT_MAX_BYTES);
+        DOCUMENT_MAX_BYTES, FANOUT_CHUNK);
   }
+
+  /** People per fan-out chunk in tests: small, so ordinary tests run fan-outs of several chunks. */
+  public static final int FANOUT_CHUNK = 200;
 
   /** The tests' limit on a controlled file's size: small, so a test can exceed it cheaply. */
   public static final long DOCUMENT_MAX_BYTES = 2 * 1024 * 1024;

@@ -1,0 +1,15 @@
+package io.traceline.platform.documents;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+
+/**
+ * Told, in the transaction that makes a version effective, that it did: training enqueues its fan-out there, so the
+ * assignments follow from the revision exactly when the revision commits (DOC-7, TRN-2).
+ */
+public interface VersionEffectiveListener {
+
+  /** {@code version} as the API shows it (with its training impact, revision kind and effective time). */
+  Future<Void> versionEffective(SqlConnection connection, String tenant, JsonObject document, JsonObject version);
+}

@@ -1,0 +1,62 @@
+package io.traceline.platform.training;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import io.traceline.platform.audit.AuditEvent;
+import io.traceline.platform.documents.VersionEffectiveListener;
+import io.traceline.platform.http.TenantContext;
+import io.traceline.platform.jobs.JobQueue;
+import io.traceline.platform.jobs.NewJob;
+import io.traceline.platform.people.PersonEventListener;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+
+/**
+ * Where quality and people events become training work, in the transaction of their cause (TRN-2, PPL-2, PPL-3): a
+ * version becoming effective enqueues its fan-out (once per version: a second firing finds the same job), people
+ * events enqueue their reconciliation, a requirement added to a role enqueues the fan-out of that requirement.
+ */
+public final class TrainingTriggers implements VersionEffectiveListener, PersonEventListener {
+
+  private final JobQueue jobs;
+  private final int chunkSize;
+
+  public TrainingTriggers(JobQueue jobs, int chunkSize) {
+    this.jobs = jobs;
+    this.chunkSize = chunkSize;
+  }
+
+  /** A revision with training impact "none" keeps qualifications current: it assigns nothing. */
+  @Override
+  public Future<Void> versionEffective(SqlConnection connection, String tenant, JsonObject document, JsonObject version) {
+    if ("none".equals(version.getString("trainingImpact"))) {
+      return Future.succeededFuture();
+    }
+    UUID versionId = UUID.fromString(version.getString("id"));
+    OffsetDateTime effectiveAt = OffsetDateTime.parse(version.getString("effectiveAt"));
+    JsonObject payload = FanOutJob.payload("revision-effective", UUID.fromString(document.getString("id")), versionId,
+        version.getString("version"), version.getString("trainingImpact"), version.getString("revision"), null,
+        effectiveAt).put("chunkSize", chunkSize);
+    return jobs.enqueue(connection, new NewJob(tenant, FanOutJob.NAME, payload, Instant.now(),
+        "revision:" + versionId, AuditEvent.Actor.SYSTEM.id())).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> eventsWritten(SqlConnection connection, TenantContext tenant) {
+    return jobs.enqueue(connection, new NewJob(tenant.slug(), PersonEventsJob.NAME, new JsonObject(), Instant.now(), null,
+        AuditEvent.Actor.SYSTEM.id())).mapEmpty();
+  }
+
+  /** The fan-out of a requirement just added to a role, for the document's effective version; its job id. */
+  Future<UUID> requirementAdded(SqlConnection connection, String tenant, UUID requirementId, UUID documentId,
+                                JsonObject effective, String createdBy) {
+    JsonObject payload = FanOutJob.payload("requirement-added", documentId, UUID.fromString(effective.getString("versionId")),
+        effective.getString("version"), "full-retraining", "major", requirementId, OffsetDateTime.now())
+        .put("chunkSize", chunkSize);
+    return jobs.enqueue(connection, new NewJob(tenant, FanOutJob.NAME, payload, Instant.now(),
+        "requirement:" + requirementId, createdBy));
+  }
+}

@@ -1,0 +1,206 @@
+package io.traceline.platform.training.internal;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * The matrix's set-based SQL: who a document version (or one requirement) applies to, chunked by person id, and the
+ * people-event reconciliation. Everything is computed in PostgreSQL; the JVM never holds the affected set.
+ */
+public final class MatrixRepository {
+
+  /** People currently holding a job role (the period [valid_from, valid_to) contains today). */
+  private static final String CURRENT_HOLDING = "h.valid_from <= current_date AND (h.valid_to IS NULL OR h.valid_to > current_date)";
+
+  /**
+   * Which method a revision asks of a requirement: none for impact "none" (never enqueued) or a minor revision the
+   * requirement exempts; read-and-acknowledge for that impact or a minor revision that asks for it; else the
+   * requirement's own method. $impact and $kind are the version's training impact and revision kind.
+   */
+  private static String method(String impact, String kind) {
+    return "CASE WHEN " + impact + " = 'read-and-acknowledge' THEN 'read-and-acknowledge' "
+        + "WHEN " + kind + " = 'minor' AND r.minor_revision = 'none' THEN NULL "
+        + "WHEN " + kind + " = 'minor' AND r.minor_revision = 'read-and-acknowledge' THEN 'read-and-acknowledge' "
+        + "ELSE r.method END";
+  }
+
+  /** Person-id range of a chunk: lower exclusive, upper inclusive, null unbounded. */
+  private static String inChunk(String column) {
+    return "(c.lower_id IS NULL OR " + column + " > c.lower_id) AND (c.upper_id IS NULL OR " + column + " <= c.upper_id)";
+  }
+
+  /**
+   * Splits the people a fan-out may touch (mapped by an active requirement, or holding an open or completed
+   * assignment of the document) into ranges of about {@code chunkSize}, records them for the job and returns
+   * {@code [chunks, people]}.
+   */
+  public Future<long[]> planChunks(SqlConnection connection, UUID jobId, UUID documentId, UUID requirementId,
+                                   int chunkSize) {
+    String sql = "WITH affected AS ("
+        + "SELECT p.id FROM training_requirement r "
+        + "JOIN person_job_role h ON h.job_role_id = r.job_role_id AND " + CURRENT_HOLDING + " "
+        + "JOIN person p ON p.id = h.person_id AND p.status = 'active' AND (r.site_id IS NULL OR p.site_id = r.site_id) "
+        + "WHERE r.document_id = $1 AND r.active AND ($2::uuid IS NULL OR r.id = $2) "
+        + "UNION SELECT a.person_id FROM training_assignment a WHERE $2::uuid IS NULL AND a.document_id = $1 "
+        + "AND a.status IN ('open', 'completed')), "
+        + "numbered AS (SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total FROM affected) "
+        + "SELECT id, total FROM numbered WHERE n % $3 = 0 OR n = total ORDER BY id";
+    return connection.preparedQuery(sql).execute(Tuple.of(documentId, requirementId, chunkSize)).compose(rows -> {
+      List<UUID> bounds = new ArrayList<>();
+      long[] total = {0};
+      rows.forEach(row -> {
+        bounds.add(row.getUUID("id"));
+        total[0] = row.getLong("total");
+      });
+      // Chunk k covers (bounds[k-1], bounds[k]]; the first starts unbounded and the last ends unbounded, so people
+      // who join meanwhile are not missed. The last boundary (the greatest id) is dropped: the last chunk is open.
+      if (!bounds.isEmpty()) {
+        bounds.remove(bounds.size() - 1);
+      }
+      List<Tuple> chunks = new ArrayList<>();
+      UUID lower = null;
+      for (int k = 0; k <= bounds.size(); k++) {
+        UUID upper = k < bounds.size() ? bounds.get(k) : null;
+        chunks.add(Tuple.of(jobId, k, lower, upper));
+        lower = upper;
+      }
+      return connection.preparedQuery("INSERT INTO training_fanout_chunk (job_id, chunk_no, lower_id, upper_id) "
+              + "VALUES ($1, $2, $3, $4) ON CONFLICT (job_id, chunk_no) DO NOTHING")
+          .executeBatch(chunks)
+          .map(v -> new long[] {chunks.size(), total[0]});
+    });
+  }
+
+  /** What one chunk of a fan-out does. */
+  public record FanOut(UUID jobId, int chunkNo, UUID documentId, UUID versionId, UUID requirementId, String impact,
+                       String revisionKind, OffsetDateTime dueFrom, String cause, String supersededReason) {
+  }
+
+  /**
+   * One chunk: in one statement, closes the open assignments of older versions of the document as superseded (a
+   * revision fan-out only) and inserts the assignments of this version for everyone in the chunk's range whom an
+   * active requirement maps (job role currently held, site in scope, active person) or who completed training on an
+   * earlier version. Returns the assignments inserted.
+   */
+  public Future<Long> fanOutChunk(SqlConnection connection, FanOut fanOut) {
+    String method = method("$6", "$7");
+    String sql = "WITH c AS (SELECT lower_id, upper_id FROM training_fanout_chunk WHERE job_id = $1 AND chunk_no = $2), "
+        + "superseded AS (UPDATE training_assignment a SET status = 'superseded', closed_at = now(), close_reason = $10 "
+        + "FROM c WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id <> $4 AND a.status = 'open' AND "
+        + inChunk("a.person_id") + " RETURNING a.id), "
+        + "candidates AS ("
+        + "SELECT p.id AS person_id, r.id AS requirement_id, r.due_days, " + method + " AS method, $8::text AS cause, 1 AS rank "
+        + "FROM c CROSS JOIN training_requirement r "
+        + "JOIN person_job_role h ON h.job_role_id = r.job_role_id AND " + CURRENT_HOLDING + " "
+        + "JOIN person p ON p.id = h.person_id AND p.status = 'active' AND (r.site_id IS NULL OR p.site_id = r.site_id) "
+        + "WHERE r.document_id = $3 AND r.active AND ($9::uuid IS NULL OR r.id = $9) AND " + inChunk("p.id") + " "
+        + "UNION ALL "
+        + "SELECT a.person_id, a.requirement_id, r.due_days, " + method + ", 'previously-trained', 2 "
+        + "FROM c CROSS JOIN training_assignment a JOIN training_requirement r ON r.id = a.requirement_id "
+        + "JOIN person p ON p.id = a.person_id AND p.status = 'active' "
+        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id <> $4 AND a.status = 'completed' AND "
+        + inChunk("a.person_id") + ") "
+        + "INSERT INTO training_assignment (id, person_id, requirement_id, document_id, version_id, cycle, method, due_at, "
+        + "cause, job_id) "
+        + "SELECT uuid_v7(), t.person_id, t.requirement_id, $3, $4, 1, t.method, $5::timestamptz + make_interval(days => t.due_days), "
+        + "t.cause, $1 FROM (SELECT DISTINCT ON (person_id, requirement_id) * FROM candidates WHERE method IS NOT NULL "
+        + "ORDER BY person_id, requirement_id, rank) t "
+        + "ON CONFLICT (person_id, requirement_id, version_id, cycle) DO NOTHING";
+    return connection.preparedQuery(sql)
+        .execute(Tuple.from(new Object[] {fanOut.jobId(), fanOut.chunkNo(), fanOut.documentId(), fanOut.versionId(),
+            fanOut.dueFrom(), fanOut.impact(), fanOut.revisionKind(), fanOut.cause(), fanOut.requirementId(),
+            fanOut.supersededReason()}))
+        .map(rows -> (long) rows.rowCount());
+  }
+
+  /** Counts of one reconciliation of people events. */
+  public record Reconciled(int events, long cancelled, long paused, long resumed, long assigned) {
+  }
+
+  /**
+   * Takes up to {@code limit} unconsumed people events (skipping those another transaction holds) and brings the
+   * assignments of the people they name in line with who those people are now: a terminated person's open training
+   * is cancelled; training whose job role is no longer held (or whose site no longer matches) is cancelled; on leave,
+   * due dates pause; back from leave they resume, shifted by the time away; and an active person gets every current
+   * version their roles require that they do not have. Order-insensitive and idempotent: it reads today's state.
+   */
+  public Future<Reconciled> reconcile(SqlConnection connection, UUID jobId, int limit) {
+    return connection.preparedQuery("WITH taken AS (SELECT id FROM person_event WHERE consumed_at IS NULL ORDER BY id "
+            + "LIMIT $1 FOR UPDATE SKIP LOCKED), consumed AS (UPDATE person_event e SET consumed_at = now() FROM taken "
+            + "WHERE e.id = taken.id RETURNING e.person_id, e.kind, e.id) "
+            + "SELECT DISTINCT ON (person_id) person_id, kind, (SELECT count(*) FROM consumed) AS events FROM consumed "
+            + "ORDER BY person_id, id DESC")
+        .execute(Tuple.of(limit))
+        .compose(rows -> {
+          List<UUID> people = new ArrayList<>();
+          List<String> causes = new ArrayList<>();
+          int[] events = {0};
+          rows.forEach(row -> {
+            people.add(row.getUUID("person_id"));
+            String kind = row.getString("kind");
+            causes.add("hired".equals(kind) || "returned".equals(kind) ? kind : "role-gained");
+            events[0] = row.getLong("events").intValue();
+          });
+          if (people.isEmpty()) {
+            return Future.succeededFuture(new Reconciled(0, 0, 0, 0, 0));
+          }
+          UUID[] ids = people.toArray(new UUID[0]);
+          return update(connection, "UPDATE training_assignment a SET status = 'cancelled', closed_at = now(), "
+                  + "close_reason = 'The person was terminated' FROM person p WHERE p.id = a.person_id "
+                  + "AND a.person_id = ANY($1) AND a.status = 'open' AND p.status = 'terminated'", ids)
+              .compose(terminated -> update(connection, "UPDATE training_assignment a SET status = 'cancelled', "
+                  + "closed_at = now(), close_reason = 'No longer required: job role ' || j.code || "
+                  + "CASE WHEN r.site_id IS NOT NULL AND p.site_id <> r.site_id THEN ' at this site' ELSE '' END "
+                  + "|| ' not held' FROM training_requirement r, job_role j, person p "
+                  + "WHERE r.id = a.requirement_id AND j.id = r.job_role_id AND p.id = a.person_id "
+                  + "AND a.person_id = ANY($1) AND a.status = 'open' AND a.cause <> 'previously-trained' "
+                  + "AND ((r.site_id IS NOT NULL AND p.site_id <> r.site_id) OR NOT EXISTS (SELECT 1 FROM person_job_role h "
+                  + "WHERE h.person_id = a.person_id AND h.job_role_id = r.job_role_id AND " + CURRENT_HOLDING + "))", ids)
+                  .map(roleLost -> terminated + roleLost))
+              .compose(cancelled -> update(connection, "UPDATE training_assignment a SET paused_since = now() FROM person p "
+                      + "WHERE p.id = a.person_id AND a.person_id = ANY($1) AND a.status = 'open' AND a.paused_since IS NULL "
+                      + "AND p.status = 'on_leave'", ids)
+                  .compose(paused -> update(connection, "UPDATE training_assignment a SET due_at = a.due_at + "
+                          + "(now() - a.paused_since), paused_since = NULL FROM person p WHERE p.id = a.person_id "
+                          + "AND a.person_id = ANY($1) AND a.paused_since IS NOT NULL AND p.status = 'active'", ids)
+                      .compose(resumed -> assignCurrent(connection, jobId, ids, causes.toArray(new String[0]))
+                          .map(assigned -> new Reconciled(events[0], cancelled, paused, resumed, assigned)))));
+        });
+  }
+
+  /**
+   * Inserts, for active people among {@code people}, the effective version of every document their current roles
+   * require that they have no open, completed or superseded assignment of; a version whose earlier assignment was
+   * cancelled (the role was lost, then regained) gets the next cycle, so the cancellation stays in the history.
+   */
+  private Future<Long> assignCurrent(SqlConnection connection, UUID jobId, UUID[] people, String[] causes) {
+    return connection.preparedQuery("INSERT INTO training_assignment (id, person_id, requirement_id, document_id, "
+            + "version_id, cycle, method, due_at, cause, job_id) "
+            + "SELECT uuid_v7(), t.person_id, t.requirement_id, t.document_id, t.version_id, "
+            + "1 + coalesce((SELECT max(x.cycle) FROM training_assignment x WHERE x.person_id = t.person_id "
+            + "AND x.requirement_id = t.requirement_id AND x.version_id = t.version_id), 0), "
+            + "t.method, now() + make_interval(days => t.due_days), t.cause, $3 FROM ("
+            + "SELECT DISTINCT ON (p.id, r.id) p.id AS person_id, r.id AS requirement_id, r.document_id, v.id AS version_id, "
+            + "r.method, r.due_days, w.cause FROM unnest($1::uuid[], $2::text[]) AS w (person_id, cause) "
+            + "JOIN person p ON p.id = w.person_id AND p.status = 'active' "
+            + "JOIN person_job_role h ON h.person_id = p.id AND " + CURRENT_HOLDING + " "
+            + "JOIN training_requirement r ON r.job_role_id = h.job_role_id AND r.active "
+            + "AND (r.site_id IS NULL OR p.site_id = r.site_id) "
+            + "JOIN document_version v ON v.document_id = r.document_id AND v.state = 'effective' "
+            + "WHERE NOT EXISTS (SELECT 1 FROM training_assignment x WHERE x.person_id = p.id AND x.requirement_id = r.id "
+            + "AND x.version_id = v.id AND x.status IN ('open', 'completed', 'superseded'))) t "
+            + "ON CONFLICT (person_id, requirement_id, version_id, cycle) DO NOTHING")
+        .execute(Tuple.tuple().addArrayOfUUID(people).addArrayOfString(causes).addUUID(jobId))
+        .map(rows -> (long) rows.rowCount());
+  }
+
+  private static Future<Long> update(SqlConnection connection, String sql, UUID[] people) {
+    return connection.preparedQuery(sql).execute(Tuple.tuple().addArrayOfUUID(people)).map(rows -> (long) rows.rowCount());
+  }
+}

@@ -1,0 +1,194 @@
+package io.traceline.platform.training.internal;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+/** SQL of training requirements and assignments, on the caller's connection (tenant schema). */
+public final class TrainingRepository {
+
+  private static final String REQUIREMENT = "SELECT r.id, r.document_id, d.number AS document_number, d.title AS document_title, "
+      + "r.job_role_id, j.code AS job_role_code, j.name AS job_role_name, r.site_id, s.code AS site_code, r.method, "
+      + "r.pass_score, r.due_days, r.recertify_months, r.minor_revision, r.active, r.revision, r.created_at, r.created_by, "
+      + "r.updated_at, r.retired_at, r.retired_by, r.retire_reason FROM training_requirement r "
+      + "JOIN document d ON d.id = r.document_id JOIN job_role j ON j.id = r.job_role_id "
+      + "LEFT JOIN site s ON s.id = r.site_id ";
+
+  private static final String ASSIGNMENT = "SELECT a.id, a.person_id, p.employee_number, p.given_name, p.family_name, "
+      + "a.requirement_id, a.document_id, d.number AS document_number, d.title AS document_title, a.version_id, "
+      + "v.major, v.minor, a.cycle, a.method, a.status, a.due_at, a.assigned_at, a.cause, a.job_id, a.paused_since, "
+      + "a.closed_at, a.close_reason, (a.status = 'open' AND a.paused_since IS NULL AND a.due_at < now()) AS overdue "
+      + "FROM training_assignment a JOIN person p ON p.id = a.person_id JOIN document d ON d.id = a.document_id "
+      + "JOIN document_version v ON v.id = a.version_id ";
+
+  /** Inserts a requirement; null when an active one exists for the same document, role and site. */
+  public Future<JsonObject> insert(SqlConnection connection, UUID id, JsonObject r, String createdBy) {
+    return connection.preparedQuery("INSERT INTO training_requirement (id, document_id, job_role_id, site_id, method, "
+            + "pass_score, due_days, recertify_months, minor_revision, created_by) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id")
+        .execute(Tuple.from(new Object[] {id, uuid(r, "documentId"), uuid(r, "jobRoleId"), uuid(r, "siteId"),
+            r.getString("method"), r.getInteger("passScore"), r.getInteger("dueDays"), r.getInteger("recertifyMonths"),
+            r.getString("minorRevision"), createdBy}))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : find(connection, id, false));
+  }
+
+  public Future<JsonObject> find(SqlConnection connection, UUID id, boolean lock) {
+    return connection.preparedQuery(REQUIREMENT + "WHERE r.id = $1" + (lock ? " FOR UPDATE OF r" : ""))
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : toRequirement(rows.iterator().next()));
+  }
+
+  /** Requirements in id order after {@code after}; null filters match everything. */
+  public Future<List<JsonObject>> list(SqlConnection connection, UUID documentId, UUID jobRoleId, Boolean active,
+                                       UUID after, int limit) {
+    return connection.preparedQuery(REQUIREMENT + "WHERE ($1::uuid IS NULL OR r.document_id = $1) "
+            + "AND ($2::uuid IS NULL OR r.job_role_id = $2) AND ($3::boolean IS NULL OR r.active = $3) "
+            + "AND ($4::uuid IS NULL OR r.id > $4) ORDER BY r.id LIMIT $5")
+        .execute(Tuple.of(documentId, jobRoleId, active, after, limit))
+        .map(rows -> {
+          List<JsonObject> found = new ArrayList<>();
+          rows.forEach(row -> found.add(toRequirement(row)));
+          return found;
+        });
+  }
+
+  public Future<JsonObject> update(SqlConnection connection, UUID id, JsonObject r) {
+    return connection.preparedQuery("UPDATE training_requirement SET method = $2, pass_score = $3, due_days = $4, "
+            + "recertify_months = $5, minor_revision = $6, revision = revision + 1, updated_at = now() WHERE id = $1")
+        .execute(Tuple.from(new Object[] {id, r.getString("method"), r.getInteger("passScore"), r.getInteger("dueDays"),
+            r.getInteger("recertifyMonths"), r.getString("minorRevision")}))
+        .compose(v -> find(connection, id, false));
+  }
+
+  /** Retires the requirement and cancels its open assignments; returns how many were cancelled. */
+  public Future<Long> retire(SqlConnection connection, UUID id, String by, String reason) {
+    return connection.preparedQuery("UPDATE training_requirement SET active = false, retired_at = now(), retired_by = $2, "
+            + "retire_reason = $3, revision = revision + 1, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(id, by, reason))
+        .compose(v -> connection.preparedQuery("UPDATE training_assignment SET status = 'cancelled', closed_at = now(), "
+                + "close_reason = 'Requirement retired: ' || $2 WHERE requirement_id = $1 AND status = 'open'")
+            .execute(Tuple.of(id, reason)))
+        .map(rows -> (long) rows.rowCount());
+  }
+
+  /** The document's effective version (id, label, impact, kind), or null. */
+  public Future<JsonObject> effectiveVersion(SqlConnection connection, UUID documentId) {
+    return connection.preparedQuery("SELECT v.id, v.major, v.minor, v.training_impact, v.revision_kind, v.effective_at, "
+            + "d.status FROM document d LEFT JOIN document_version v ON v.document_id = d.id AND v.state = 'effective' "
+            + "WHERE d.id = $1")
+        .execute(Tuple.of(documentId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          JsonObject document = new JsonObject().put("status", row.getString("status"));
+          return row.getUUID("id") == null ? document : document.put("versionId", row.getUUID("id").toString())
+              .put("version", row.getInteger("major") + "." + row.getInteger("minor"))
+              .put("trainingImpact", row.getString("training_impact")).put("revision", row.getString("revision_kind"));
+        });
+  }
+
+  /** Whether the rows exist and are active: {@code [jobRole, site]} (site true when not asked). */
+  public Future<boolean[]> referencesActive(SqlConnection connection, UUID jobRoleId, UUID siteId) {
+    return connection.preparedQuery("SELECT EXISTS (SELECT 1 FROM job_role WHERE id = $1 AND active) AS role, "
+            + "($2::uuid IS NULL OR EXISTS (SELECT 1 FROM site WHERE id = $2 AND active)) AS site")
+        .execute(Tuple.of(jobRoleId, siteId))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new boolean[] {row.getBoolean("role"), row.getBoolean("site")};
+        });
+  }
+
+  /** Filters of the assignment list; null matches everything. {@code status} may be "overdue". */
+  public record AssignmentFilter(UUID personId, UUID managerId, UUID documentId, UUID versionId, UUID requirementId,
+                                 String status) {
+  }
+
+  public Future<List<JsonObject>> assignments(SqlConnection connection, AssignmentFilter f, UUID after, int limit) {
+    return connection.preparedQuery(ASSIGNMENT + "WHERE ($1::uuid IS NULL OR a.person_id = $1) "
+            + "AND ($2::uuid IS NULL OR p.manager_id = $2) AND ($3::uuid IS NULL OR a.document_id = $3) "
+            + "AND ($4::uuid IS NULL OR a.version_id = $4) AND ($5::uuid IS NULL OR a.requirement_id = $5) "
+            + "AND ($6::text IS NULL OR (CASE WHEN $6 = 'overdue' THEN a.status = 'open' AND a.paused_since IS NULL "
+            + "AND a.due_at < now() ELSE a.status = $6 END)) "
+            + "AND ($7::uuid IS NULL OR a.id > $7) ORDER BY a.id LIMIT $8")
+        .execute(Tuple.from(new Object[] {f.personId(), f.managerId(), f.documentId(), f.versionId(), f.requirementId(),
+            f.status(), after, limit}))
+        .map(rows -> {
+          List<JsonObject> found = new ArrayList<>();
+          rows.forEach(row -> found.add(toAssignment(row)));
+          return found;
+        });
+  }
+
+  /** The person linked to a login, or null. */
+  public Future<UUID> personOfUser(SqlConnection connection, String userId) {
+    return connection.preparedQuery("SELECT id FROM person WHERE user_id = $1").execute(Tuple.of(userId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
+  }
+
+  private static UUID uuid(JsonObject json, String key) {
+    String value = json.getString(key);
+    return value == null ? null : UUID.fromString(value);
+  }
+
+  private static JsonObject toRequirement(Row row) {
+    return new JsonObject()
+        .put("id", row.getUUID("id").toString())
+        .put("document", new JsonObject().put("id", row.getUUID("document_id").toString())
+            .put("number", row.getString("document_number")).put("title", row.getString("document_title")))
+        .put("jobRole", new JsonObject().put("id", row.getUUID("job_role_id").toString())
+            .put("code", row.getString("job_role_code")).put("name", row.getString("job_role_name")))
+        .put("site", row.getUUID("site_id") == null ? null : new JsonObject().put("id", row.getUUID("site_id").toString())
+            .put("code", row.getString("site_code")))
+        .put("method", row.getString("method"))
+        .put("passScore", row.getInteger("pass_score"))
+        .put("dueDays", row.getInteger("due_days"))
+        .put("recertifyMonths", row.getInteger("recertify_months"))
+        .put("minorRevision", row.getString("minor_revision"))
+        .put("active", row.getBoolean("active"))
+        .put("revision", row.getInteger("revision"))
+        .put("createdAt", time(row, "created_at"))
+        .put("createdBy", row.getString("created_by"))
+        .put("updatedAt", time(row, "updated_at"))
+        .put("retiredAt", time(row, "retired_at"))
+        .put("retiredBy", row.getString("retired_by"))
+        .put("retireReason", row.getString("retire_reason"));
+  }
+
+  private static JsonObject toAssignment(Row row) {
+    boolean overdue = Boolean.TRUE.equals(row.getBoolean("overdue"));
+    return new JsonObject()
+        .put("id", row.getUUID("id").toString())
+        .put("person", new JsonObject().put("id", row.getUUID("person_id").toString())
+            .put("employeeNumber", row.getString("employee_number"))
+            .put("name", row.getString("given_name") + " " + row.getString("family_name")))
+        .put("requirementId", row.getUUID("requirement_id").toString())
+        .put("document", new JsonObject().put("id", row.getUUID("document_id").toString())
+            .put("number", row.getString("document_number")).put("title", row.getString("document_title")))
+        .put("version", new JsonObject().put("id", row.getUUID("version_id").toString())
+            .put("version", row.getInteger("major") + "." + row.getInteger("minor")))
+        .put("cycle", row.getInteger("cycle"))
+        .put("method", row.getString("method"))
+        .put("status", overdue ? "overdue" : row.getString("status"))
+        .put("dueAt", time(row, "due_at"))
+        .put("assignedAt", time(row, "assigned_at"))
+        .put("cause", row.getString("cause"))
+        .put("jobId", row.getUUID("job_id") == null ? null : row.getUUID("job_id").toString())
+        .put("pausedSince", time(row, "paused_since"))
+        .put("closedAt", time(row, "closed_at"))
+        .put("closeReason", row.getString("close_reason"));
+  }
+
+  private static String time(Row row, String column) {
+    OffsetDateTime value = row.getOffsetDateTime(column);
+    return value == null ? null : value.toInstant().toString();
+  }
+}
