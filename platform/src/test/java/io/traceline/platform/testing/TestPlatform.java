@@ -122,6 +122,16 @@ public final class TestPlatform {
     return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
   }
 
+  /** The first column of the first row of a query run as the schemas' owner, as text (null when there is no row). */
+  public String queryString(String sql) {
+    try (Connection connection = jdbc(); java.sql.Statement statement = connection.createStatement();
+         java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      return rows.next() ? rows.getString(1) : null;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The first column of the first row of a query run as the schemas' owner (counts, heads). */
   public long queryLong(String sql) {
     try (Connection connection = jdbc(); java.sql.Statement statement = connection.createStatement();

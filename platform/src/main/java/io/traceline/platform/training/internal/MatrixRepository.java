@@ -135,7 +135,8 @@ public final class MatrixRepository {
             + "LIMIT $1 FOR UPDATE SKIP LOCKED), consumed AS (UPDATE person_event e SET consumed_at = now() FROM taken "
             + "WHERE e.id = taken.id RETURNING e.person_id, e.kind, e.id) "
             + "SELECT DISTINCT ON (person_id) person_id, kind, (SELECT count(*) FROM consumed) AS events FROM consumed "
-            + "ORDER BY person_id, id DESC")
+            // The cause a person's new assignments carry: a hire or a return over the role changes that came with it.
+            + "ORDER BY person_id, kind = 'hired' DESC, kind = 'returned' DESC, id DESC")
         .execute(Tuple.of(limit))
         .compose(rows -> {
           List<UUID> people = new ArrayList<>();

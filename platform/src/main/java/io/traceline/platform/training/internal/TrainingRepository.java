@@ -32,7 +32,7 @@ public final class TrainingRepository {
   public Future<JsonObject> insert(SqlConnection connection, UUID id, JsonObject r, String createdBy) {
     return connection.preparedQuery("INSERT INTO training_requirement (id, document_id, job_role_id, site_id, method, "
             + "pass_score, due_days, recertify_months, minor_revision, created_by) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id")
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, 'read-and-acknowledge'), $10) ON CONFLICT DO NOTHING RETURNING id")
         .execute(Tuple.from(new Object[] {id, uuid(r, "documentId"), uuid(r, "jobRoleId"), uuid(r, "siteId"),
             r.getString("method"), r.getInteger("passScore"), r.getInteger("dueDays"), r.getInteger("recertifyMonths"),
             r.getString("minorRevision"), createdBy}))
