@@ -21,6 +21,8 @@ import io.traceline.platform.config.Config;
  */
 public final class JobCluster implements AutoCloseable {
 
+  private final Map<String, String> extraEnv = new java.util.HashMap<>();
+
   private final String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<Integer> clusterPorts = new ArrayList<>();
   private final List<Platform> platforms = new ArrayList<>();
@@ -44,6 +46,12 @@ public final class JobCluster implements AutoCloseable {
     platforms.add(platform);
     httpPorts.add(platform.httpPort());
     return platform;
+  }
+
+  /** Sets an environment variable for the member processes started after this call. */
+  public JobCluster withEnv(String name, String value) {
+    extraEnv.put(name, value);
+    return this;
   }
 
   /** Starts member {@code index} as a separate process from the built jar; returns its HTTP port once ready. */
@@ -74,6 +82,7 @@ public final class JobCluster implements AutoCloseable {
     env.put("TRACELINE_JOBS_RETRY_BASE_MILLIS", "200");
     env.put("TRACELINE_LOG_FORMAT", "text");
     env.put("TRACELINE_SHUTDOWN_GRACE_SECONDS", "5");
+    env.putAll(extraEnv);
     Process process = builder.start();
     processes.add(process);
     httpPorts.add(httpPort);
