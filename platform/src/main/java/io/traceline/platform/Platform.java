@@ -140,7 +140,8 @@ public final class Platform implements AutoCloseable {
       platform.catchUpTenants();
       if (config.seedDemo()) {
         await(new DemoTenantSeeder(components.provisioner, components.registry, components.tenantScope,
-            components.directory, components.workers, components.migrator, components.auditTrail).seed());
+            components.directory, components.workers, components.migrator, components.auditTrail, components.jobQueue,
+            config.trainingFanOutChunk()).seed());
       }
       LOG.info("Traceline ({} mode) listening on http://localhost:{} in {} s", config.mode().name().toLowerCase(),
           config.httpPort(), (System.nanoTime() - started) / 1_000_000_000);

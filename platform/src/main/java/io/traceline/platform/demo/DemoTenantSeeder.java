@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import io.traceline.platform.audit.AuditEvent;
 import io.traceline.platform.audit.AuditTrail;
+import io.traceline.platform.jobs.JobQueue;
 import io.traceline.tenants.FirstAdmin;
 import io.traceline.tenants.IdentityDirectory;
 import io.traceline.tenants.Ids;
@@ -90,9 +91,14 @@ public final class DemoTenantSeeder {
   private final WorkerExecutor workers;
   private final SchemaMigrator migrator;
   private final AuditTrail audit;
+  private final JobQueue jobs;
+  private final int fanOutChunk;
 
   public DemoTenantSeeder(TenantProvisioner provisioner, TenantRegistry registry, TenantScope tenantScope,
-                          IdentityDirectory directory, WorkerExecutor workers, SchemaMigrator migrator, AuditTrail audit) {
+                          IdentityDirectory directory, WorkerExecutor workers, SchemaMigrator migrator, AuditTrail audit,
+                          JobQueue jobs, int fanOutChunk) {
+    this.jobs = jobs;
+    this.fanOutChunk = fanOutChunk;
     this.migrator = migrator;
     this.audit = audit;
     this.provisioner = provisioner;
@@ -119,7 +125,8 @@ public final class DemoTenantSeeder {
         .compose(v -> registry.find(SLUG))
         .compose(tenant -> workers.executeBlocking(() -> ensureDemoLogins(tenant.organizationId()), false)
             .compose(userIds -> tenantScope.inTransaction(tenant.schemaName(), connection -> seedPeople(connection, userIds)
-                .compose(v -> new DemoDocuments(audit, documentPeople(userIds)).seed(connection)))))
+                .compose(v -> new DemoDocuments(audit, documentPeople(userIds)).seed(connection))
+                .compose(v -> new DemoTraining(jobs, fanOutChunk).seed(connection, SLUG)))))
         .onSuccess(v -> LOG.info("Demo tenant '{}' ready: sign in as {} / {}", SLUG, ADMIN_EMAIL, PASSWORD));
   }
 
@@ -257,6 +264,16 @@ public final class DemoTenantSeeder {
             + "site_id, department_id, manager_id, contractor, hired_on, user_id) "
             + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (employee_number) DO NOTHING")
         .executeBatch(people)
+        // The demo employee works as an aseptic operator under the demo supervisor, so both have training to show.
+        .compose(v -> connection.preparedQuery("INSERT INTO person_job_role (id, person_id, job_role_id, valid_from) "
+                + "VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING")
+            .executeBatch(List.of(
+                Tuple.of(id("holding", "MB-90009ASEPTIC-OP"), id("person", "MB-90009"), id("job-role", "ASEPTIC-OP"),
+                    LocalDate.of(2021, 3, 1)),
+                Tuple.of(id("holding", "MB-90008PROD-SUP"), id("person", "MB-90008"), id("job-role", "PROD-SUP"),
+                    LocalDate.of(2021, 3, 1)))))
+        .compose(v -> connection.preparedQuery("UPDATE person SET manager_id = $2 WHERE id = $1 AND manager_id IS NULL")
+            .execute(Tuple.of(id("person", "MB-90009"), id("person", "MB-90008"))))
         .compose(v -> grantAll(connection, grants, 0));
   }
 

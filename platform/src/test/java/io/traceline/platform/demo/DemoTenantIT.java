@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import io.traceline.platform.Platform;
 import io.traceline.platform.config.Config;
 import io.traceline.platform.testing.Api;
+import io.traceline.platform.testing.JobCluster;
 import io.traceline.platform.testing.TestPlatform;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -125,11 +126,46 @@ class DemoTenantIT {
     }
   }
 
+  @Test
+  @DisplayName("the demo's training matrix maps the documents to the roles that work under them, and its fan-outs assign the current versions to the people holding those roles")
+  void trainingMatrix() throws Exception {
+    TestPlatform shared = TestPlatform.get();
+    try (Platform ignored = Platform.start(withDemo()); JobCluster cluster = new JobCluster(1)) {
+      cluster.startInJvm(0);
+      long jobs = shared.queryLong("SELECT count(*) FROM control.job WHERE tenant = 'meridian' AND dedupe_key LIKE 'demo-matrix:%'");
+      assertThat(jobs).as("fan-out jobs of the demo matrix").isGreaterThan(100);
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(120);
+      while (shared.queryLong("SELECT count(*) FROM control.job WHERE tenant = 'meridian' AND dedupe_key LIKE 'demo-matrix:%' "
+          + "AND state = 'succeeded'") < jobs) {
+        assertThat(java.time.Instant.now()).as("the demo's fan-outs").isBefore(deadline);
+        Thread.sleep(250);
+      }
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_requirement WHERE active")).isGreaterThan(300);
+      assertThat(shared.queryLong("SELECT count(DISTINCT method) FROM t_meridian.training_requirement")).isEqualTo(4);
+      // Every active person holding a mapped role has the current version of each of its documents, once.
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_requirement r "
+          + "JOIN t_meridian.person_job_role h ON h.job_role_id = r.job_role_id AND h.valid_from <= current_date "
+          + "AND (h.valid_to IS NULL OR h.valid_to > current_date) "
+          + "JOIN t_meridian.person p ON p.id = h.person_id AND p.status = 'active' "
+          + "JOIN t_meridian.document_version v ON v.document_id = r.document_id AND v.state = 'effective' "
+          + "WHERE NOT EXISTS (SELECT 1 FROM t_meridian.training_assignment a WHERE a.person_id = p.id "
+          + "AND a.requirement_id = r.id AND a.version_id = v.id)")).isZero();
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_assignment")).isGreaterThan(2000);
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_assignment a JOIN t_meridian.person p "
+          + "ON p.id = a.person_id WHERE p.status <> 'active'")).isZero();
+      // The demo employee has training to do.
+      String employee = shared.tokens().password("employee@meridian-bio.example", DemoTenantSeeder.PASSWORD);
+      Api.Response mine = new Api("http://localhost:" + ignored.httpPort()).get("/api/v1/t/meridian/me/training", employee);
+      assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
+    }
+  }
+
   private static Map<String, Long> counts(TestPlatform platform) throws SQLException {
     Map<String, Long> counts = new TreeMap<>();
     try (Connection connection = platform.jdbc(); Statement statement = connection.createStatement()) {
       for (String table : new String[] {"site", "department", "job_role", "person", "person_job_role", "role_grant",
-          "document", "document_version", "signature", "record_version", "content_blob", "audit_event"}) {
+          "document", "document_version", "signature", "record_version", "content_blob", "audit_event",
+          "training_requirement"}) {
         try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM t_meridian." + table)) {
           rows.next();
           counts.put(table, rows.getLong(1));
