@@ -138,8 +138,8 @@ public final class Components {
     this.auditHandlers = new AuditHandlers(new AuditService(tenantScope, roleCheck, records, signatures));
     this.settingsHandlers = new TenantSettingsHandlers(new TenantSettingsService(tenantScope, records, auditTrail,
         roleCheck, signatures));
-    TrainingFeature training = new TrainingFeature(tenantScope, auditTrail, roleCheck, jobQueue,
-        config.trainingFanOutChunk());
+    TrainingFeature training = new TrainingFeature(tenantScope, auditTrail, roleCheck, jobQueue, records,
+        signatures, config.trainingFanOutChunk());
     this.trainingHandlers = training.handlers;
     DocumentFeature documents = new DocumentFeature(tenantScope, auditTrail, roleCheck, jobQueue, records, signatures,
         config.documentMaxBytes(), List.of(training.triggers));

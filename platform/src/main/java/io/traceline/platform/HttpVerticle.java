@@ -127,6 +127,7 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getMyTraining").addHandler(components.trainingHandlers::myTraining);
     api.getRoute("getTeamTraining").addHandler(components.trainingHandlers::teamTraining);
     api.getRoute("getTrainingJob").addHandler(components.trainingHandlers::job);
+    api.getRoute("acknowledgeTraining").addHandler(components.trainingHandlers::acknowledge);
     // Authentication and the tenant wall (the main router's gates) run before contract validation, so a stranger learns
     // nothing from validation errors; the contract's security scheme documents them for clients.
     api.getRoutes().forEach(route -> route.setDoSecurity(false));

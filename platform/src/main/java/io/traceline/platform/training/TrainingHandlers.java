@@ -8,6 +8,8 @@ import io.traceline.platform.audit.ReasonForChange;
 import io.traceline.platform.http.ApiRequest;
 import io.traceline.platform.http.BearerAuthentication;
 import io.traceline.platform.http.IfMatch;
+import io.traceline.platform.http.Problem;
+import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.Responses;
 import io.traceline.platform.http.TenantGate;
@@ -21,10 +23,30 @@ public final class TrainingHandlers {
 
   private final RequirementService requirements;
   private final AssignmentService assignments;
+  private final CompletionService completions;
 
-  public TrainingHandlers(RequirementService requirements, AssignmentService assignments) {
+  public TrainingHandlers(RequirementService requirements, AssignmentService assignments, CompletionService completions) {
     this.requirements = requirements;
     this.assignments = assignments;
+    this.completions = completions;
+  }
+
+  public void acknowledge(RoutingContext rc) {
+    JsonObject reauthentication = ApiRequest.of(rc).body().getJsonObject("reauthentication");
+    if ("password".equals(reauthentication.getString("method"))
+        && (reauthentication.getString("username") == null || reauthentication.getString("password") == null)) {
+      throw ProblemException.badRequest("Signing with a password needs the username and the password",
+          List.of(new Problem.FieldError("/reauthentication", "username and password are required")));
+    }
+    completions.acknowledge(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc),
+            UUID.fromString(ApiRequest.of(rc).path("assignmentId")), reauthentication, rc.request().getHeader("Idempotency-Key"))
+        .onSuccess(done -> {
+          if (done.getBoolean("replayed")) {
+            rc.response().putHeader("Idempotent-Replayed", "true");
+          }
+          Responses.json(rc, 201, done);
+        })
+        .onFailure(rc::fail);
   }
 
   public void createRequirement(RoutingContext rc) {

@@ -10,6 +10,7 @@ import io.traceline.platform.http.TenantContext;
 import io.traceline.platform.jobs.JobQueue;
 import io.traceline.platform.jobs.NewJob;
 import io.traceline.platform.people.PersonEventListener;
+import io.traceline.platform.training.internal.MatrixRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
@@ -23,6 +24,7 @@ public final class TrainingTriggers implements VersionEffectiveListener, PersonE
 
   private final JobQueue jobs;
   private final int chunkSize;
+  private final MatrixRepository matrix = new MatrixRepository();
 
   public TrainingTriggers(JobQueue jobs, int chunkSize) {
     this.jobs = jobs;
@@ -48,6 +50,16 @@ public final class TrainingTriggers implements VersionEffectiveListener, PersonE
   public Future<Void> eventsWritten(SqlConnection connection, TenantContext tenant) {
     return jobs.enqueue(connection, new NewJob(tenant.slug(), PersonEventsJob.NAME, new JsonObject(), Instant.now(), null,
         AuditEvent.Actor.SYSTEM.id())).mapEmpty();
+  }
+
+  /**
+   * An assignment was completed (the training-evidence feature calls this in the completion's transaction): when its
+   * requirement recertifies, the recertification timer is set, once per completed assignment.
+   */
+  public Future<Void> assignmentCompleted(SqlConnection connection, String tenant, UUID assignmentId) {
+    return matrix.recertificationTimer(connection, assignmentId).compose(fires -> fires == null ? Future.succeededFuture()
+        : jobs.enqueue(connection, new NewJob(tenant, RecertificationJob.NAME, RecertificationJob.payload(assignmentId),
+            fires.toInstant(), "recertification:" + assignmentId, AuditEvent.Actor.SYSTEM.id())).mapEmpty());
   }
 
   /** The fan-out of a requirement just added to a role, for the document's effective version; its job id. */

@@ -397,4 +397,63 @@ class TrainingMatrixIT {
     assertThat(api.get(tenant.path("/training-assignments?status=overdue&documentId=" + document.getString("id")), admin)
         .json().getJsonArray("items")).isEmpty();
   }
+
+  @Test
+  @DisplayName("read-and-acknowledge completes by the learner's signature bound to the version; a recertifying requirement then sets a timer that assigns the next cycle; completing v1 never satisfies v2")
+  void acknowledgementAndRecertification() throws Exception {
+    Person learner = flow.signer("Lena", "Learner", "employee");
+    JsonArray rows = new JsonArray().add(new JsonObject().put("employeeNumber", "RC-1").put("givenName", "Lena")
+        .put("familyName", "Learner").put("siteCode", "CRK").put("departmentCode", "FIL").put("status", "active")
+        .put("hiredOn", "2024-01-08").put("userId", learner.id()).put("jobRoleCodes", new JsonArray().add("ASEPTIC-OP")));
+    assertThat(api.post(tenant.path("/people/bulk"), admin, new JsonObject().put("people", rows).put("reason", "Hire"))
+        .status()).isEqualTo(200);
+    settle();
+    JsonObject document = flow.document(author, "policy", "FIL", "Cleanroom behaviour", "low");
+    assertThat(api.post(tenant.path("/training-requirements"), admin, new JsonObject()
+        .put("documentId", document.getString("id")).put("jobRoleId", operator.getString("id"))
+        .put("siteId", cork.getString("id")).put("method", "read-and-acknowledge").put("dueDays", 21)
+        .put("recertifyMonths", 12)).status()).isEqualTo(201);
+    JsonObject v1 = flow.effective(document, author, approver, "major", "full-retraining");
+    settle();
+    String token = learner.token(platform);
+    JsonObject mine = api.get(tenant.path("/me/training?status=open"), token).json().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).filter(a -> a.getJsonObject("version").getString("id").equals(v1.getString("id")))
+        .findFirst().orElseThrow();
+    String path = tenant.path("/me/training/" + mine.getString("id") + "/acknowledgement");
+    JsonObject body = new JsonObject().put("reauthentication", DocumentFlow.password(learner));
+    // Someone else cannot sign it (it is not theirs: 404), a wrong password is a 401 that completes nothing.
+    assertThat(api.post(path, author.token(platform), body).status()).isEqualTo(404);
+    assertThat(api.post(path, token, new JsonObject().put("reauthentication", DocumentFlow.password(learner)
+        .put("password", "wrong-password"))).status()).isEqualTo(401);
+    Api.Response done = api.post(path, token, body);
+    assertThat(done.status()).as(done.toString()).isEqualTo(201);
+    assertThat(done.json().getJsonObject("assignment").getString("status")).isEqualTo("completed");
+    assertThat(done.json().getJsonObject("signature").getString("meaning")).isEqualTo("read-and-understood");
+    assertThat(done.json().getJsonObject("signature").getString("manifestation")).contains("Lena Learner");
+    assertThat(api.post(path, token, body).status()).isEqualTo(409);
+    // The signed record names the version's submission hash and file, so it cannot count for another version.
+    assertThat(platform.queryLong("SELECT count(*) FROM " + schema + ".record_version WHERE record_type = "
+        + "'training-assignment' AND record_id = '" + mine.getString("id") + "' AND content->'version'->>'recordHash' = '"
+        + v1.getString("recordHash") + "'")).isEqualTo(1);
+
+    // The recertification timer: one due window before the qualification expires.
+    String timer = "dedupe_key = 'recertification:" + mine.getString("id") + "'";
+    assertThat(platform.queryLong("SELECT count(*) FROM control.job WHERE " + timer + " AND run_at BETWEEN "
+        + "now() + interval '12 months' - interval '22 days' AND now() + interval '12 months' - interval '20 days'"))
+        .isEqualTo(1);
+    platform.queryLong("WITH due AS (UPDATE control.job SET run_at = now() WHERE " + timer + " RETURNING 1) "
+        + "SELECT count(*) FROM due");
+    settle();
+    assertThat(count("a.person_id = (SELECT id FROM " + schema + ".person WHERE employee_number = 'RC-1') "
+        + "AND a.version_id = '" + v1.getString("id") + "' AND a.cycle = 2 AND a.cause = 'recertification' "
+        + "AND a.status = 'open' AND a.due_at = (SELECT completed_at + interval '12 months' FROM " + schema
+        + ".training_assignment WHERE id = '" + mine.getString("id") + "')")).isEqualTo(1);
+
+    // A new version: the completed v1 stays completed and does not satisfy v2, which is assigned.
+    JsonObject v2 = flow.effective(document, author, approver, "major", "full-retraining");
+    settle();
+    assertThat(count("a.id = '" + mine.getString("id") + "' AND a.status = 'completed'")).isEqualTo(1);
+    assertThat(count("p.employee_number = 'RC-1' AND a.version_id = '" + v2.getString("id") + "' AND a.status = 'open'"))
+        .isEqualTo(1);
+  }
 }

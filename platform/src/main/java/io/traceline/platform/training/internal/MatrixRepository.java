@@ -201,6 +201,47 @@ public final class MatrixRepository {
         .map(rows -> (long) rows.rowCount());
   }
 
+  /**
+   * The next cycle after completed assignment {@code completedId}: the document's effective version, due when the
+   * qualification expires (completion + the requirement's interval); null when none is due (see RecertificationJob).
+   */
+  public Future<io.vertx.core.json.JsonObject> recertify(SqlConnection connection, UUID jobId, UUID completedId) {
+    return connection.preparedQuery("INSERT INTO training_assignment (id, person_id, requirement_id, document_id, "
+            + "version_id, cycle, method, due_at, cause, job_id) "
+            + "SELECT uuid_v7(), a.person_id, a.requirement_id, a.document_id, v.id, a.cycle + 1, r.method, "
+            + "a.completed_at + make_interval(months => r.recertify_months), 'recertification', $2 "
+            + "FROM training_assignment a JOIN training_requirement r ON r.id = a.requirement_id AND r.active "
+            + "AND r.recertify_months IS NOT NULL "
+            + "JOIN person p ON p.id = a.person_id AND p.status = 'active' "
+            + "JOIN document_version v ON v.document_id = a.document_id AND v.state = 'effective' "
+            + "WHERE a.id = $1 AND a.status = 'completed' "
+            + "AND EXISTS (SELECT 1 FROM person_job_role h WHERE h.person_id = a.person_id AND h.job_role_id = r.job_role_id "
+            + "AND " + CURRENT_HOLDING + ") "
+            + "AND NOT EXISTS (SELECT 1 FROM training_assignment x WHERE x.person_id = a.person_id "
+            + "AND x.requirement_id = a.requirement_id AND x.cycle > a.cycle) "
+            + "ON CONFLICT (person_id, requirement_id, version_id, cycle) DO NOTHING "
+            + "RETURNING id, person_id, version_id, cycle, due_at")
+        .execute(Tuple.of(completedId, jobId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          io.vertx.sqlclient.Row row = rows.iterator().next();
+          return new io.vertx.core.json.JsonObject().put("id", row.getUUID("id").toString())
+              .put("personId", row.getUUID("person_id").toString()).put("versionId", row.getUUID("version_id").toString())
+              .put("cycle", row.getInteger("cycle")).put("dueAt", row.getOffsetDateTime("due_at").toInstant().toString());
+        });
+  }
+
+  /** When a completed assignment's recertification timer fires: one due window before expiry; null: no interval. */
+  public Future<OffsetDateTime> recertificationTimer(SqlConnection connection, UUID assignmentId) {
+    return connection.preparedQuery("SELECT a.completed_at + make_interval(months => r.recertify_months) "
+            + "- make_interval(days => r.due_days) AS fires FROM training_assignment a JOIN training_requirement r "
+            + "ON r.id = a.requirement_id WHERE a.id = $1 AND a.status = 'completed' AND r.recertify_months IS NOT NULL")
+        .execute(Tuple.of(assignmentId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getOffsetDateTime("fires"));
+  }
+
   private static Future<Long> update(SqlConnection connection, String sql, UUID[] people) {
     return connection.preparedQuery(sql).execute(Tuple.tuple().addArrayOfUUID(people)).map(rows -> (long) rows.rowCount());
   }

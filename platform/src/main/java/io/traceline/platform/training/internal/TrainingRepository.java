@@ -24,7 +24,7 @@ public final class TrainingRepository {
   private static final String ASSIGNMENT = "SELECT a.id, a.person_id, p.employee_number, p.given_name, p.family_name, "
       + "a.requirement_id, a.document_id, d.number AS document_number, d.title AS document_title, a.version_id, "
       + "v.major, v.minor, a.cycle, a.method, a.status, a.due_at, a.assigned_at, a.cause, a.job_id, a.paused_since, "
-      + "a.closed_at, a.close_reason, (a.status = 'open' AND a.paused_since IS NULL AND a.due_at < now()) AS overdue "
+      + "a.completed_at, a.closed_at, a.close_reason, (a.status = 'open' AND a.paused_since IS NULL AND a.due_at < now()) AS overdue "
       + "FROM training_assignment a JOIN person p ON p.id = a.person_id JOIN document d ON d.id = a.document_id "
       + "JOIN document_version v ON v.id = a.version_id ";
 
@@ -128,6 +128,30 @@ public final class TrainingRepository {
         });
   }
 
+  public Future<JsonObject> assignment(SqlConnection connection, UUID id) {
+    return connection.preparedQuery(ASSIGNMENT + "WHERE a.id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : toAssignment(rows.iterator().next()));
+  }
+
+  /** Completes an open assignment now; null when it is not open. */
+  public Future<JsonObject> complete(SqlConnection connection, UUID id, String reason) {
+    return connection.preparedQuery("UPDATE training_assignment SET status = 'completed', completed_at = now(), "
+            + "closed_at = now(), close_reason = $2 WHERE id = $1 AND status = 'open' RETURNING id")
+        .execute(Tuple.of(id, reason))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : assignment(connection, id));
+  }
+
+  /** What binds a training record to one document version: its submission's hash and its file's SHA-256. */
+  public Future<JsonObject> versionEvidence(SqlConnection connection, UUID versionId) {
+    return connection.preparedQuery("SELECT record_version, record_hash, content_sha256 FROM document_version WHERE id = $1")
+        .execute(Tuple.of(versionId))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new JsonObject().put("recordVersion", row.getInteger("record_version"))
+              .put("recordHash", row.getString("record_hash")).put("contentSha256", row.getString("content_sha256"));
+        });
+  }
+
   /** The person linked to a login, or null. */
   public Future<UUID> personOfUser(SqlConnection connection, String userId) {
     return connection.preparedQuery("SELECT id FROM person WHERE user_id = $1").execute(Tuple.of(userId))
@@ -183,6 +207,7 @@ public final class TrainingRepository {
         .put("cause", row.getString("cause"))
         .put("jobId", row.getUUID("job_id") == null ? null : row.getUUID("job_id").toString())
         .put("pausedSince", time(row, "paused_since"))
+        .put("completedAt", time(row, "completed_at"))
         .put("closedAt", time(row, "closed_at"))
         .put("closeReason", row.getString("close_reason"));
   }
