@@ -30,9 +30,15 @@ public final class MatrixRepository {
         + "ELSE r.method END";
   }
 
-  /** Person-id range of a chunk: lower exclusive, upper inclusive, null unbounded. */
+  /**
+   * Person-id range of a chunk: lower exclusive, upper inclusive, null unbounded (read as the nil and the largest UUID,
+   * nobody's id). The bounds are scalar subqueries of the chunk row, not a join with it: PostgreSQL evaluates them once
+   * and scans indexes between them, so a chunk reads its own slice of the matrix rather than filtering the whole affected
+   * set (which made every chunk cost as much as the whole fan-out's join). No chunk row: no bounds, nothing matches.
+   */
   private static String inChunk(String column) {
-    return "(c.lower_id IS NULL OR " + column + " > c.lower_id) AND (c.upper_id IS NULL OR " + column + " <= c.upper_id)";
+    return column + " > (SELECT coalesce(lower_id, '00000000-0000-0000-0000-000000000000') FROM c) AND " + column
+        + " <= (SELECT coalesce(upper_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff') FROM c)";
   }
 
   /**
@@ -92,17 +98,17 @@ public final class MatrixRepository {
     String method = method("$6", "$7");
     String sql = "WITH c AS (SELECT lower_id, upper_id FROM training_fanout_chunk WHERE job_id = $1 AND chunk_no = $2), "
         + "superseded AS (UPDATE training_assignment a SET status = 'superseded', closed_at = now(), close_reason = $10 "
-        + "FROM c WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id <> $4 AND a.status = 'open' AND "
+        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id <> $4 AND a.status = 'open' AND "
         + inChunk("a.person_id") + " RETURNING a.id), "
         + "candidates AS ("
         + "SELECT p.id AS person_id, r.id AS requirement_id, r.due_days, " + method + " AS method, $8::text AS cause, 1 AS rank "
-        + "FROM c CROSS JOIN training_requirement r "
+        + "FROM training_requirement r "
         + "JOIN person_job_role h ON h.job_role_id = r.job_role_id AND " + CURRENT_HOLDING + " "
         + "JOIN person p ON p.id = h.person_id AND p.status = 'active' AND (r.site_id IS NULL OR p.site_id = r.site_id) "
-        + "WHERE r.document_id = $3 AND r.active AND ($9::uuid IS NULL OR r.id = $9) AND " + inChunk("p.id") + " "
+        + "WHERE r.document_id = $3 AND r.active AND ($9::uuid IS NULL OR r.id = $9) AND " + inChunk("h.person_id") + " "
         + "UNION ALL "
         + "SELECT a.person_id, a.requirement_id, r.due_days, " + method + ", 'previously-trained', 2 "
-        + "FROM c CROSS JOIN training_assignment a JOIN training_requirement r ON r.id = a.requirement_id "
+        + "FROM training_assignment a JOIN training_requirement r ON r.id = a.requirement_id "
         + "JOIN person p ON p.id = a.person_id AND p.status = 'active' "
         + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id <> $4 AND a.status = 'completed' AND "
         + inChunk("a.person_id") + ") "
