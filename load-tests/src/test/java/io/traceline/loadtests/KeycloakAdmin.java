@@ -71,4 +71,36 @@ final class KeycloakAdmin {
                     + update.status() + " " + SetupHttp.abbreviate(update.body()));
         }
     }
+
+    /**
+     * The id of the user with this email, created (enabled, email verified) when there is none; either way
+     * usable with {@code password} afterwards.
+     */
+    String ensureUser(String email, String givenName, String familyName, String password) {
+        String id;
+        try {
+            id = userIdByEmail(email);
+        } catch (IllegalStateException none) {
+            SetupHttp.Response created = http.sendJson("POST", URI.create(realmAdminUrl + "/users"), admin.accessToken(),
+                    Map.of("username", email, "email", email, "firstName", givenName, "lastName", familyName,
+                            "enabled", true, "emailVerified", true));
+            if (created.status() != 201 && created.status() != 409) {
+                throw new IllegalStateException("create user " + email + ": HTTP " + created.status() + " "
+                        + SetupHttp.abbreviate(created.body()));
+            }
+            id = userIdByEmail(email);
+        }
+        makeUsableWithPassword(id, password);
+        return id;
+    }
+
+    /** Makes the user a member of the organization (a tenant); a member already is left as is. */
+    void addOrganizationMember(String organizationId, String userId) {
+        URI members = URI.create(realmAdminUrl + "/organizations/" + organizationId + "/members");
+        SetupHttp.Response added = http.sendJson("POST", members, admin.accessToken(), userId);
+        if (added.status() != 201 && added.status() != 409) {
+            throw new IllegalStateException("add user " + userId + " to organization " + organizationId + ": HTTP "
+                    + added.status() + " " + SetupHttp.abbreviate(added.body()));
+        }
+    }
 }

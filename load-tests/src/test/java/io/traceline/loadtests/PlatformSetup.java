@@ -58,27 +58,9 @@ final class PlatformSetup {
         String number = String.format("%03d", index);
         String email = "admin@" + slug.replace("_", "") + ".example";
 
-        ObjectNode body = SetupHttp.JSON.createObjectNode()
-                .put("slug", slug)
-                .put("displayName", "Load Tenant " + number);
-        body.putObject("firstAdmin")
-                .put("email", email)
-                .put("givenName", "Ada")
-                .put("familyName", "Admin");
-
-        SetupHttp.Response response = provision(body);
-        String outcome = switch (response.status()) {
-            case 201 -> "created";
-            case 200 -> "reused";
-            case 409 -> throw new IllegalStateException("tenant " + slug + " exists with other parameters than "
-                    + body + " (" + SetupHttp.abbreviate(response.body()) + "); pick another -DtenantPrefix");
-            default -> throw new IllegalStateException("POST /api/v1/operator/tenants for " + slug + ": HTTP "
-                    + response.status() + " " + SetupHttp.abbreviate(response.body()));
-        };
-        JsonNode tenant = response.json();
-        if (!"ready".equals(tenant.path("state").asText())) {
-            awaitTenantReady(slug);
-        }
+        Provisioned provisioned = provisionTenant(slug, "Load Tenant " + number, email, "Ada", "Admin");
+        String outcome = provisioned.created() ? "created" : "reused";
+        JsonNode tenant = provisioned.tenant();
 
         JsonNode firstAdmin = tenant.path("firstAdmin");
         String userId = firstAdmin.path("userId").asText("");
@@ -95,6 +77,43 @@ final class PlatformSetup {
 
         log(slug + " " + outcome + " and checked in " + Duration.between(start, Instant.now()).toMillis() + " ms");
         return new TenantSession(slug, admin);
+    }
+
+    /** A tenant once it is ready: the operator API's answer, and whether this call created it. */
+    record Provisioned(JsonNode tenant, boolean created) {
+    }
+
+    /**
+     * Provisions the tenant with this first admin, or reuses it (200): a 409 (the slug is taken with other
+     * parameters) stops the run. Waits until the tenant is ready.
+     */
+    Provisioned provisionTenant(String slug, String displayName, String email, String givenName, String familyName) {
+        ObjectNode body = SetupHttp.JSON.createObjectNode()
+                .put("slug", slug)
+                .put("displayName", displayName);
+        body.putObject("firstAdmin")
+                .put("email", email)
+                .put("givenName", givenName)
+                .put("familyName", familyName);
+
+        SetupHttp.Response response = provision(body);
+        boolean created = switch (response.status()) {
+            case 201 -> true;
+            case 200 -> false;
+            case 409 -> throw new IllegalStateException("tenant " + slug + " exists with other parameters than "
+                    + body + " (" + SetupHttp.abbreviate(response.body()) + "); pick another -DtenantPrefix");
+            default -> throw new IllegalStateException("POST /api/v1/operator/tenants for " + slug + ": HTTP "
+                    + response.status() + " " + SetupHttp.abbreviate(response.body()));
+        };
+        JsonNode tenant = response.json();
+        if (!"ready".equals(tenant.path("state").asText())) {
+            awaitTenantReady(slug);
+        }
+        return new Provisioned(tenant, created);
+    }
+
+    KeycloakAdmin keycloakAdmin() {
+        return keycloakAdmin;
     }
 
     /**
