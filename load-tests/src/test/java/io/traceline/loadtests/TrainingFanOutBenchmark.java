@@ -11,6 +11,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -626,7 +628,7 @@ public final class TrainingFanOutBenchmark {
         for (FanOutTenant tenant : many) {
             tenant.grantRoles(); // refreshes stale tokens before the timed pass; grants and acknowledgements are kept
         }
-        Instant effectiveAt = Instant.now().plusSeconds(30 + tenants * 4L / 10).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant effectiveAt = Instant.now().plusSeconds(30 + tenants * 4L / 10).truncatedTo(ChronoUnit.SECONDS);
         log("submitting and approving every revision, effective at " + effectiveAt);
         for (int i = 0; i < tenants; i++) {
             many.get(i).submit(revisions.get(i), effectiveAt);
@@ -687,13 +689,16 @@ public final class TrainingFanOutBenchmark {
         String timers = "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag), max(lag) FROM (SELECT extract(epoch FROM "
                 + "planned_at - run_at) * 1000 AS lag FROM control.job WHERE kind = 'document.effective' AND dedupe_key = "
                 + "ANY (SELECT 'document-version:' || v FROM unnest(" + versions + ") v)) l";
-        String fanOuts = "SELECT min(created_at), max(created_at), max(finished_at), sum(chunks_total) FROM control.job "
-                + "WHERE kind = '" + FAN_OUT + "' AND dedupe_key = ANY (SELECT 'revision:' || v FROM unnest(" + versions + ") v)";
+        String fanOuts = "SELECT min(j.created_at), max(j.created_at), max(j.finished_at), sum(j.chunks_total), "
+                + "min(j.planned_at), max(j.planned_at), (SELECT min(c.done_at) FROM control.job_chunk c WHERE c.job_id = "
+                + "ANY (array_agg(j.id))) FROM control.job j WHERE j.kind = '" + FAN_OUT + "' AND j.dedupe_key = ANY (SELECT "
+                + "'revision:' || v FROM unnest(" + versions + ") v)";
         double timerP50;
         double timerMax;
         OffsetDateTime firstEffective;
         OffsetDateTime lastEffective;
         OffsetDateTime finished;
+        OffsetDateTime[] planned = new OffsetDateTime[3];
         long chunks;
         try (Statement sql = owner.createStatement()) {
             try (ResultSet lag = sql.executeQuery(timers)) {
@@ -707,9 +712,12 @@ public final class TrainingFanOutBenchmark {
                 lastEffective = jobs.getObject(2, OffsetDateTime.class);
                 finished = jobs.getObject(3, OffsetDateTime.class);
                 chunks = jobs.getLong(4);
+                for (int i = 0; i < 3; i++) {
+                    planned[i] = jobs.getObject(5 + i, OffsetDateTime.class);
+                }
             }
         }
-        OffsetDateTime due = effectiveAt.atOffset(java.time.ZoneOffset.UTC);
+        OffsetDateTime due = effectiveAt.atOffset(ZoneOffset.UTC);
         double totalMs = millis(due, committed);
         double ceiling = median(ceilings.stream().mapToDouble(Double::doubleValue).toArray());
         log("");
@@ -719,6 +727,9 @@ public final class TrainingFanOutBenchmark {
                 + "effective-date timers planned after p50 %.0f ms, max %.0f ms; versions effective from +%.0f to +%.0f ms; "
                 + "last job finished_at +%.0f ms)", rows, totalMs, tenants, chunks, timerP50, timerMax,
                 millis(due, firstEffective), millis(due, lastEffective), millis(due, finished)));
+        log(String.format(Locale.ROOT, "  fan-out jobs planned from +%.0f to +%.0f ms, first fan-out chunk claimed at +%.0f ms; "
+                + "%d tenants in the database", millis(due, planned[0]), millis(due, planned[1]), millis(due, planned[2]),
+                count("SELECT count(*) FROM control.tenant")));
         log(String.format(Locale.ROOT, "  single-tenant ceiling for %,d rows, 1 statement: %s -> median %.0f ms", people,
                 list(ceilings), ceiling));
         log(String.format(Locale.ROOT, "  burst / ceiling = %.2fx (target <= 2x); from the first version effective: %.2fx",
