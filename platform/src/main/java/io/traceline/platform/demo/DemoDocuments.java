@@ -1,13 +1,10 @@
 package io.traceline.platform.demo;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -16,6 +13,7 @@ import java.util.UUID;
 import io.traceline.platform.audit.AuditEvent;
 import io.traceline.platform.audit.AuditTrail;
 import io.traceline.platform.documents.DocumentSubmission;
+import io.traceline.platform.integrity.CanonicalJson;
 import io.traceline.platform.records.RecordVersion;
 import io.traceline.platform.signatures.Signature;
 import io.vertx.core.Future;
@@ -241,7 +239,7 @@ final class DemoDocuments {
         + "2. Perform the steps as written; record each one at the time it is done.\n"
         + "3. Report any deviation to Quality Assurance at once.\n\n## 5 Change history\n\n" + label + ": " + summary + "\n";
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    String sha256 = sha256(bytes);
+    String sha256 = CanonicalJson.sha256Hex(bytes);
     blobs.add(Tuple.of(sha256, (long) bytes.length, Buffer.buffer(bytes)));
     return new JsonObject().put("fileName", document.getString("number") + "-v" + label + ".md")
         .put("mediaType", "text/markdown").put("size", (long) bytes.length).put("sha256", sha256)
@@ -285,13 +283,6 @@ final class DemoDocuments {
     return UUID.nameUUIDFromBytes(("traceline-demo:" + kind + ":" + key).getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static final String[] MAJOR_CHANGES = {
       "Rewritten after the 2023 regulatory inspection observation on line clearance",

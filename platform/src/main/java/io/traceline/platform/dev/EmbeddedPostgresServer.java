@@ -41,6 +41,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static EmbeddedPostgresServer start(Path dataDirectory, boolean fresh, int port) {
     try {
       Files.createDirectories(dataDirectory.getParent());
+      if (fresh) {
+        // zonky only cleans the directory when the server closes; a killed run leaves it behind and initdb
+        // refuses a non-empty directory.
+        Directories.deleteRecursively(dataDirectory);
+      }
       long started = System.nanoTime();
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
       if (port > 0) {

@@ -69,7 +69,7 @@ public final class KeycloakDevServer implements AutoCloseable {
     try {
       Path home = unpack(distributionZip, workDir);
       if (freshData) {
-        deleteRecursively(home.resolve("data"));
+        Directories.deleteRecursively(home.resolve("data"));
       }
       Path importDir = Files.createDirectories(home.resolve("data").resolve("import"));
       try (InputStream realmJson = KeycloakDevServer.class.getResourceAsStream(REALM_RESOURCE)) {
@@ -264,21 +264,10 @@ public final class KeycloakDevServer implements AutoCloseable {
     }
     Path home = workDir.resolve(topLevel);
     // A distribution may ship with a dev database; a clean realm starts without it.
-    deleteRecursively(home.resolve("data"));
+    Directories.deleteRecursively(home.resolve("data"));
     Files.writeString(marker, topLevel);
     LOG.info("Unpacked {} into {} in {} ms", zip.getFileName(), home, (System.nanoTime() - started) / 1_000_000);
     return home;
-  }
-
-  private static void deleteRecursively(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (var walk = Files.walk(path)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   @Override

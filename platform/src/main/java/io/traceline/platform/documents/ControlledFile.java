@@ -4,14 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import io.traceline.platform.http.Problem;
+import io.traceline.platform.integrity.CanonicalJson;
 import io.traceline.platform.http.ProblemException;
 import io.vertx.core.buffer.Buffer;
 
@@ -91,10 +89,6 @@ public record ControlledFile(String fileName, String mediaType, Buffer bytes, St
   }
 
   static String sha256(byte[] content) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
+    return CanonicalJson.sha256Hex(content);
   }
 }

@@ -19,6 +19,7 @@ import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.Responses;
 import io.traceline.platform.http.TenantGate;
+import io.traceline.platform.signatures.SigningInput;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -119,17 +120,8 @@ public final class DocumentHandlers {
 
   public void sign(RoutingContext rc) {
     JsonObject body = ApiRequest.of(rc).body();
-    JsonObject reauthentication = body.getJsonObject("reauthentication", new JsonObject());
-    if ("password".equals(reauthentication.getString("method"))
-        && (reauthentication.getString("username") == null || reauthentication.getString("password") == null)) {
-      throw ProblemException.badRequest("Signing with a password needs the username and the password",
-          List.of(new Problem.FieldError("/reauthentication", "username and password are required")));
-    }
-    String key = rc.request().getHeader("Idempotency-Key");
-    if (key != null && (key.isBlank() || key.length() > 200)) {
-      throw ProblemException.badRequest("An Idempotency-Key has 1 to 200 characters",
-          List.of(new Problem.FieldError("Idempotency-Key", "1 to 200 characters")));
-    }
+    SigningInput.requireCredentials(body.getJsonObject("reauthentication", new JsonObject()));
+    String key = SigningInput.idempotencyKey(rc);
     lifecycle.sign(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), documentId(rc),
             versionId(rc), body, key)
         .onSuccess(signed -> {

@@ -1,12 +1,9 @@
 package io.traceline.platform.signatures;
 
-import java.util.List;
 import java.util.UUID;
 
 import io.traceline.platform.http.ApiRequest;
 import io.traceline.platform.http.BearerAuthentication;
-import io.traceline.platform.http.Problem;
-import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.Responses;
 import io.traceline.platform.http.TenantGate;
@@ -24,16 +21,10 @@ public final class SignatureHandlers {
   }
 
   public void sign(RoutingContext rc) {
-    SignatureRequest request = SignatureRequest.fromJson(ApiRequest.of(rc).body());
-    if (SignatureRequest.PASSWORD.equals(request.method()) && (request.username() == null || request.password() == null)) {
-      throw ProblemException.badRequest("Signing with a password needs the username and the password",
-          List.of(new Problem.FieldError("/reauthentication", "username and password are required")));
-    }
-    String key = rc.request().getHeader("Idempotency-Key");
-    if (key != null && (key.isBlank() || key.length() > 200)) {
-      throw ProblemException.badRequest("An Idempotency-Key has 1 to 200 characters",
-          List.of(new Problem.FieldError("Idempotency-Key", "1 to 200 characters")));
-    }
+    JsonObject body = ApiRequest.of(rc).body();
+    SigningInput.requireCredentials(body.getJsonObject("reauthentication", new JsonObject()));
+    SignatureRequest request = SignatureRequest.fromJson(body);
+    String key = SigningInput.idempotencyKey(rc);
     String tenant = TenantGate.tenant(rc).slug();
     service.sign(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), request, key)
         .onSuccess(signed -> {

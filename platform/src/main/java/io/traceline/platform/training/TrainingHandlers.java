@@ -8,11 +8,10 @@ import io.traceline.platform.audit.ReasonForChange;
 import io.traceline.platform.http.ApiRequest;
 import io.traceline.platform.http.BearerAuthentication;
 import io.traceline.platform.http.IfMatch;
-import io.traceline.platform.http.Problem;
-import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.Responses;
 import io.traceline.platform.http.TenantGate;
+import io.traceline.platform.signatures.SigningInput;
 import io.traceline.platform.training.internal.TrainingRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -33,13 +32,10 @@ public final class TrainingHandlers {
 
   public void acknowledge(RoutingContext rc) {
     JsonObject reauthentication = ApiRequest.of(rc).body().getJsonObject("reauthentication");
-    if ("password".equals(reauthentication.getString("method"))
-        && (reauthentication.getString("username") == null || reauthentication.getString("password") == null)) {
-      throw ProblemException.badRequest("Signing with a password needs the username and the password",
-          List.of(new Problem.FieldError("/reauthentication", "username and password are required")));
-    }
+    SigningInput.requireCredentials(reauthentication);
+    String key = SigningInput.idempotencyKey(rc);
     completions.acknowledge(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc),
-            UUID.fromString(ApiRequest.of(rc).path("assignmentId")), reauthentication, rc.request().getHeader("Idempotency-Key"))
+            UUID.fromString(ApiRequest.of(rc).path("assignmentId")), reauthentication, key)
         .onSuccess(done -> {
           if (done.getBoolean("replayed")) {
             rc.response().putHeader("Idempotent-Replayed", "true");
