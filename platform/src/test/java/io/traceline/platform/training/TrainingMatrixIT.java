@@ -185,7 +185,7 @@ class TrainingMatrixIT {
   }
 
   @Test
-  @DisplayName("a fan-out fired twice, or a chunk re-run after a failover, never duplicates an assignment")
+  @DisplayName("a fan-out fired twice, or a chunk re-run after a failover, never duplicates an assignment; an outdated version's fan-out run late changes nothing")
   void firingTwice() throws Exception {
     upsert(List.<Object[]>of(new Object[] {"FT-1", "CRK", "active", new String[] {"ASEPTIC-OP"}},
         new Object[] {"FT-2", "CRK", "active", new String[] {"ASEPTIC-OP"}}));
@@ -199,19 +199,35 @@ class TrainingMatrixIT {
     assertThat(assigned).isGreaterThanOrEqualTo(2);
     String job = platform.queryString("SELECT id::text FROM control.job WHERE dedupe_key = 'revision:" + v1.getString("id") + "'");
     // Every chunk runs again, as after a failover that lost their done marks: nothing new.
-    platform.queryLong("WITH again AS (UPDATE control.job_chunk SET state = 'pending', next_attempt_at = now() "
-        + "WHERE job_id = '" + job + "' RETURNING 1), running AS (UPDATE control.job SET state = 'running', "
-        + "finished_at = NULL WHERE id = '" + job + "' RETURNING 1) SELECT count(*) FROM again");
-    settle();
+    runAgain(job);
     assertThat(count(ofV1)).isEqualTo(assigned);
     assertThat(platform.queryLong("SELECT count(*) FROM (SELECT person_id FROM " + schema + ".training_assignment "
         + "WHERE version_id = '" + v1.getString("id") + "' GROUP BY person_id, requirement_id, cycle HAVING count(*) > 1) d"))
         .isZero();
+    // v1's fan-out run again after v2 became effective (a backlog, a failover) does nothing: it neither supersedes v2's
+    // open assignments nor reopens v1 for anyone.
+    JsonObject v2 = flow.effective(document, author, approver, "major", "full-retraining");
+    settle();
+    String ofV2 = "a.version_id = '" + v2.getString("id") + "'";
+    assertThat(count(ofV2 + " AND a.status = 'open'")).isEqualTo(assigned);
+    assertThat(count(ofV1 + " AND a.status = 'superseded'")).isEqualTo(assigned);
+    runAgain(job);
+    assertThat(count(ofV2 + " AND a.status = 'open'")).isEqualTo(assigned);
+    assertThat(count(ofV1 + " AND a.status = 'open'")).isZero();
+    assertThat(count(ofV1)).isEqualTo(assigned);
     // The same requirement again is a conflict, not a second fan-out.
     Api.Response twice = api.post(tenant.path("/training-requirements"), admin, new JsonObject()
         .put("documentId", document.getString("id")).put("jobRoleId", operator.getString("id"))
         .put("siteId", cork.getString("id")).put("method", "read-and-acknowledge"));
     assertThat(twice.status()).isEqualTo(409);
+  }
+
+  /** Puts every chunk of {@code job} back to pending, as after a failover that lost their done marks, and waits. */
+  private static void runAgain(String job) throws InterruptedException {
+    platform.queryLong("WITH again AS (UPDATE control.job_chunk SET state = 'pending', next_attempt_at = now() "
+        + "WHERE job_id = '" + job + "' RETURNING 1), running AS (UPDATE control.job SET state = 'running', "
+        + "finished_at = NULL WHERE id = '" + job + "' RETURNING 1) SELECT count(*) FROM again");
+    settle();
   }
 
   @Test

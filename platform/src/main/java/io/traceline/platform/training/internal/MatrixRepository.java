@@ -93,12 +93,22 @@ public final class MatrixRepository {
    * revision fan-out only) and inserts the assignments of this version for everyone in the chunk's range whom an
    * active requirement maps (job role currently held, site in scope, active person) or who completed training on an
    * earlier version. Returns the assignments inserted.
+   *
+   * <p>The chunk acts only while its version is the effective one. A fan-out that runs late, after a newer version
+   * became effective, does nothing: the newer version's fan-out assigns these people, and open assignments of an
+   * outdated version would otherwise stay open for good. The version row is share-locked for the statement, so making a
+   * newer version effective (which updates this row) waits for a running chunk, and the newer fan-out, enqueued in
+   * that transaction, sees the chunk's rows when it supersedes. Only older versions (by major.minor) are superseded.
    */
   public Future<Long> fanOutChunk(SqlConnection connection, FanOut fanOut) {
     String method = method("$6", "$7");
-    String sql = "WITH c AS (SELECT lower_id, upper_id FROM training_fanout_chunk WHERE job_id = $1 AND chunk_no = $2), "
+    String sql = "WITH v AS (SELECT id, major, minor FROM document_version WHERE id = $4 AND state = 'effective' FOR SHARE), "
+        + "c AS (SELECT lower_id, upper_id FROM training_fanout_chunk WHERE job_id = $1 AND chunk_no = $2 "
+        + "AND EXISTS (SELECT 1 FROM v)), "
+        + "older AS (SELECT o.id FROM document_version o, v WHERE o.document_id = $3 "
+        + "AND (o.major, o.minor) < (v.major, v.minor)), "
         + "superseded AS (UPDATE training_assignment a SET status = 'superseded', closed_at = now(), close_reason = $10 "
-        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id <> $4 AND a.status = 'open' AND "
+        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id IN (SELECT id FROM older) AND a.status = 'open' AND "
         + inChunk("a.person_id") + " RETURNING a.id), "
         + "candidates AS ("
         + "SELECT p.id AS person_id, r.id AS requirement_id, r.due_days, " + method + " AS method, $8::text AS cause, 1 AS rank "
@@ -110,7 +120,7 @@ public final class MatrixRepository {
         + "SELECT a.person_id, a.requirement_id, r.due_days, " + method + ", 'previously-trained', 2 "
         + "FROM training_assignment a JOIN training_requirement r ON r.id = a.requirement_id "
         + "JOIN person p ON p.id = a.person_id AND p.status = 'active' "
-        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id <> $4 AND a.status = 'completed' AND "
+        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id IN (SELECT id FROM older) AND a.status = 'completed' AND "
         + inChunk("a.person_id") + ") "
         + "INSERT INTO training_assignment (id, person_id, requirement_id, document_id, version_id, cycle, method, due_at, "
         + "cause, job_id) "
