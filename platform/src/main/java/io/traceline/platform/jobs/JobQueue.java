@@ -8,6 +8,7 @@ import io.traceline.tenants.Ids;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 
 /**
  * Where features put work for later (the outbox): {@link #enqueue} writes the job in the caller's own
@@ -24,20 +25,25 @@ public final class JobQueue {
     this.pool = pool;
   }
 
-  /** Adds the job inside the caller's transaction; returns its id (the existing one for a known dedupe key). */
+  /**
+   * Adds the job inside the caller's transaction; returns its id (the existing one for a known dedupe key). A job due
+   * now wakes the cluster once that transaction has committed, so it starts at once rather than at the next poll. (A
+   * job enqueued by a running chunk has no transaction object to wait for; the worker that ran the chunk looks for
+   * work again right after it, and finds the job.)
+   */
   public Future<UUID> enqueue(SqlConnection connection, NewJob job) {
     UUID id = Ids.newId();
-    return repository.insert(connection, id, member.partitionOf(id.toString()), job);
+    return repository.insert(connection, id, member.partitionOf(id.toString()), job).onSuccess(enqueued -> {
+      Transaction transaction = connection.transaction();
+      if (transaction != null && !job.runAt().isAfter(java.time.Instant.now())) {
+        transaction.completion().onSuccess(committed -> wake());
+      }
+    });
   }
 
-  /** Adds the job in a transaction of its own and wakes the cluster when it is due now. */
+  /** Adds the job in a transaction of its own (waking the cluster when it is due now). */
   public Future<UUID> submit(NewJob job) {
-    return pool.withTransaction(connection -> enqueue(connection, job))
-        .onSuccess(id -> {
-          if (!job.runAt().isAfter(java.time.Instant.now())) {
-            wake();
-          }
-        });
+    return pool.withTransaction(connection -> enqueue(connection, job));
   }
 
   /**

@@ -28,18 +28,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs due jobs and their chunks on this member. PostgreSQL is the durable truth; Hazelcast says which
- * partitions this member owns. Each poll (and each wake-up from another member) plans the due jobs of
- * owned partitions and works ready chunks of owned partitions, a few at a time. Every chunk runs in one
- * transaction that locks the chunk row ({@code FOR UPDATE SKIP LOCKED}), does the work and marks it
- * done: a member that dies mid-chunk rolls back, its partitions move to the survivors, and they run the
- * chunk again — once in effect. When a member leaves, survivors end its database sessions so its locks
- * free at once rather than when TCP keepalive notices.
+ * partitions this member owns. Each poll (and each wake-up from another member) starts up to the configured
+ * number of workers; each worker keeps taking work until there is none: a due job of an owned partition to
+ * plan, else a ready chunk of an owned partition. Every chunk runs in one transaction that locks the chunk
+ * row ({@code FOR UPDATE SKIP LOCKED}), does the work and marks it done: a member that dies mid-chunk rolls
+ * back, its partitions move to the survivors, and they run the chunk again — once in effect. A job that plans
+ * a single chunk runs it in its planning transaction: most jobs (timers, the fan-out of a small tenant) are one
+ * chunk, and a burst of them then costs one transaction each instead of two, planned by every worker at once
+ * rather than one after another. When a member leaves, survivors end its database sessions so its locks free
+ * at once rather than when TCP keepalive notices.
  */
 public final class JobRuntime extends VerticleBase {
 
   public static final String APPLICATION_NAME_PREFIX = "tl-jobs-";
   private static final Logger LOG = LoggerFactory.getLogger(JobRuntime.class);
-  private static final int PLAN_BATCH = 20;
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
   private final ClusterMember member;
@@ -60,6 +62,8 @@ public final class JobRuntime extends VerticleBase {
   private long gaugeTimer;
   private boolean ticking;
   private boolean tickAgain;
+  /** Counts ticks: a worker that found nothing looks again when a tick (a wake-up) came while it was looking. */
+  private long ticks;
   private boolean stopping;
   private int inFlight;
   private Promise<Void> drained;
@@ -117,9 +121,9 @@ public final class JobRuntime extends VerticleBase {
       return;
     }
     ticking = true;
-    Set<Integer> owned = member.ownedPartitions();
-    planDue(owned)
-        .compose(v -> repository.completeFinished(jobsPool))
+    ticks++;
+    fillSlots();
+    repository.completeFinished(jobsPool)
         .onFailure(failure -> LOG.warn("Job scheduling round failed: {}", JobFailure.describe(failure)))
         .onComplete(done -> {
           ticking = false;
@@ -132,21 +136,30 @@ public final class JobRuntime extends VerticleBase {
   }
 
   /**
-   * Plans the due jobs of owned partitions, each in a transaction of its own (a failed statement rolls the
-   * whole transaction back, so one bad job must not undo the others), until none are left.
+   * Plans one due job of an owned partition in a transaction of its own (a failed statement rolls the whole
+   * transaction back, so one bad job must not undo the others); a job of one chunk runs it in the same transaction.
+   * False when no job is due.
    */
-  private Future<Void> planDue(Set<Integer> owned) {
-    if (owned.isEmpty() || stopping) {
-      return Future.succeededFuture();
+  private Future<Boolean> planOne(Set<Integer> owned) {
+    if (owned.isEmpty()) {
+      return Future.succeededFuture(false);
     }
-    return jobsPool.withTransaction(connection -> repository.claimDue(connection, owned, 1)
-            .compose(jobs -> jobs.isEmpty() ? Future.succeededFuture((Job) null) : plan(connection, jobs.get(0))))
-        .recover(failure -> failure instanceof PlanningFailed planning ? recordPlanningFailure(planning)
-            : Future.failedFuture(failure))
-        .compose(job -> job == null ? Future.succeededFuture() : planDue(owned));
+    return inTransaction(connection -> repository.claimDue(connection, owned, 1).compose(jobs -> {
+          if (jobs.isEmpty()) {
+            return Future.succeededFuture(false);
+          }
+          Job job = jobs.get(0);
+          return plan(connection, job).compose(chunks -> chunks > 1 ? Future.succeededFuture(true)
+              : execute(connection, new ClaimedChunk(job, 0, 0))
+                  .compose(v -> repository.completeIfFinished(connection, job.id()))
+                  .map(true));
+        }))
+        .recover(failure -> failure instanceof PlanningFailed planning ? recordPlanningFailure(planning).map(true)
+            : Future.failedFuture(failure));
   }
 
-  private Future<Job> plan(SqlConnection connection, Job job) {
+  /** Plans the job: its chunks recorded, the job running; returns how many chunks it has. */
+  private Future<Integer> plan(SqlConnection connection, Job job) {
     JobKind kind = kinds.get(job.kind());
     Future<Integer> chunks = kind == null
         ? Future.failedFuture(JobFailure.permanent("No job kind '" + job.kind() + "' on this platform"))
@@ -157,22 +170,21 @@ public final class JobRuntime extends VerticleBase {
           for (int chunk = 0; chunk < Math.max(1, count); chunk++) {
             rows.add(Tuple.of(job.id(), chunk, member.partitionOf(job.id() + ":" + chunk)));
           }
-          return repository.markPlanned(connection, job.id(), rows);
+          return repository.markPlanned(connection, job.id(), rows).map(rows.size());
         })
-        .map(v -> {
+        .map(count -> {
           timerLag.record(Duration.between(job.runAt(), OffsetDateTime.now()));
-          return job;
+          return count;
         })
         .recover(failure -> Future.failedFuture(new PlanningFailed(job, failure)));
   }
 
   /** After the planning transaction rolled back: a permanent failure (or too many) makes the job dead. */
-  private Future<Job> recordPlanningFailure(PlanningFailed planning) {
+  private Future<Void> recordPlanningFailure(PlanningFailed planning) {
     Job job = planning.job;
     boolean retry = JobFailure.isTransient(planning.getCause());
     return repository.recordPlanningFailure(jobsPool, job.id(), "planning: " + JobFailure.describe(planning.getCause()),
-            retry, config.jobsMaxAttempts())
-        .map(job);
+        retry, config.jobsMaxAttempts());
   }
 
   /** Carries the job whose planning failed out of its rolled-back transaction. */
@@ -185,7 +197,7 @@ public final class JobRuntime extends VerticleBase {
     }
   }
 
-  /** Starts chunk workers up to the configured concurrency; each keeps taking chunks until none is ready. */
+  /** Starts workers up to the configured concurrency; each keeps taking work until none is left. */
   private void fillSlots() {
     while (!stopping && inFlight < config.jobsConcurrency()) {
       inFlight++;
@@ -193,10 +205,15 @@ public final class JobRuntime extends VerticleBase {
     }
   }
 
-  /** One worker: takes chunks until none is ready. Ownership is read again for every chunk, since it moves. */
+  /**
+   * One worker: plans due jobs, else runs ready chunks, until neither is left. Ownership is read again for every
+   * step, since it moves. Due jobs come first, as their chunks then spread over the cluster.
+   */
   private void work() {
-    runOneChunk(member.ownedPartitions()).onComplete(result -> {
-      if (!stopping && result.succeeded() && result.result()) {
+    Set<Integer> owned = member.ownedPartitions();
+    long tickAtStart = ticks;
+    planOne(owned).compose(planned -> planned ? Future.succeededFuture(true) : runOneChunk(owned)).onComplete(result -> {
+      if (!stopping && result.succeeded() && (result.result() || ticks != tickAtStart)) {
         work();
         return;
       }

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.function.Predicate;
 
 import io.traceline.platform.testing.Api;
+import io.traceline.platform.testing.DocumentFlow;
 import io.traceline.platform.testing.JobCluster;
 import io.traceline.platform.testing.TestPlatform;
 import io.vertx.core.json.JsonObject;
@@ -109,16 +110,65 @@ class JobRuntimeIT {
   }
 
   @Test
-  @DisplayName("transient failures are retried with backoff until the chunk succeeds")
+  @DisplayName("transient failures are retried with backoff until the chunk succeeds, also the chunk a one-chunk job runs while it is planned")
   void transientFailuresRetry() throws Exception {
     try (JobCluster cluster = new JobCluster(1)) {
       cluster.startInJvm(0);
       String job = startProbe(cluster.api(0), new JsonObject().put("chunks", 3).put("transientFailures", 2));
+      String single = startProbe(cluster.api(0), new JsonObject().put("chunks", 1).put("transientFailures", 2));
 
       JsonObject done = awaitJob(cluster.api(0), job, state -> state.equals("succeeded"), Duration.ofSeconds(60));
+      JsonObject singleDone = awaitJob(cluster.api(0), single, state -> state.equals("succeeded"), Duration.ofSeconds(60));
 
       assertThat(done.getJsonObject("progress").getLong("attempts")).isEqualTo(9);
       assertExactlyOnce(job, 3);
+      assertThat(singleDone.getJsonObject("progress").getLong("attempts")).isEqualTo(3);
+      assertExactlyOnce(single, 1);
+    }
+  }
+
+  @Test
+  @DisplayName("a one-chunk job runs its chunk in its planning transaction, and a job enqueued by a request starts at once, not at the next poll")
+  void oneChunkJobRunsWhereItIsPlanned() throws Exception {
+    try (JobCluster cluster = new JobCluster(2).withPollInterval(Duration.ofMinutes(30))) {
+      cluster.startInJvm(0);
+      cluster.startInJvm(1);
+      // Both members polled once when they started; the next poll is half an hour away, so only the wake-up sent once
+      // the request's transaction committed can start these jobs.
+      String single = startProbe(cluster.api(0), new JsonObject().put("chunks", 1));
+      String triple = startProbe(cluster.api(1), new JsonObject().put("chunks", 3));
+
+      awaitJob(cluster.api(0), single, state -> state.equals("succeeded"), Duration.ofSeconds(60));
+      awaitProgress(cluster.api(1), triple, 3);
+
+      assertExactlyOnce(single, 1);
+      assertExactlyOnce(triple, 3);
+      // A job a feature enqueues in a request's own transaction (here: hiring someone enqueues the reconciliation of
+      // their training) starts once that transaction has committed, without waiting for a poll.
+      TestPlatform.TenantFixture tenant = platform.newTenant("jobwake");
+      String admin = new DocumentFlow(platform, tenant).member("Tara", "Trainer", "training-admin").token(platform);
+      Api api = cluster.api(0);
+      String site = api.post(tenant.path("/sites"), admin, new JsonObject().put("code", "BOS").put("name", "Boston")
+          .put("country", "US").put("timezone", "America/New_York").put("reason", "Set up")).json().getString("id");
+      String department = api.post(tenant.path("/departments"), admin, new JsonObject().put("siteId", site)
+          .put("code", "QA").put("name", "Quality").put("reason", "Set up")).json().getString("id");
+      Api.Response hired = api.post(tenant.path("/people"), admin, new JsonObject().put("employeeNumber", "W-1")
+          .put("givenName", "Wanda").put("familyName", "Wake").put("siteId", site).put("departmentId", department)
+          .put("hiredOn", "2025-01-01").put("reason", "Hired"));
+      assertThat(hired.status()).as(hired.toString()).isEqualTo(201);
+      String reconciliation = "SELECT count(*) FROM control.job WHERE tenant = '" + tenant.slug()
+          + "' AND kind = 'training.person-events' AND state = 'succeeded'";
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (count(reconciliation) == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(count(reconciliation)).as("the hire's reconciliation ran without a poll").isEqualTo(1);
+      // One transaction: the chunk's done mark and the job's planned and finished marks carry the same now().
+      assertThat(count("SELECT count(*) FROM control.job j JOIN control.job_chunk c ON c.job_id = j.id WHERE j.id = '"
+          + single + "' AND c.done_at = j.planned_at AND j.finished_at = j.planned_at")).isEqualTo(1);
+      // A job of several chunks is planned first; its chunks run in transactions of their own.
+      assertThat(count("SELECT count(*) FROM control.job j JOIN control.job_chunk c ON c.job_id = j.id WHERE j.id = '"
+          + triple + "' AND c.done_at > j.planned_at")).isEqualTo(3);
     }
   }
 

@@ -22,6 +22,7 @@ import io.traceline.platform.config.Config;
 public final class JobCluster implements AutoCloseable {
 
   private final Map<String, String> extraEnv = new java.util.HashMap<>();
+  private Duration pollInterval;
 
   private final String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<Integer> clusterPorts = new ArrayList<>();
@@ -39,9 +40,24 @@ public final class JobCluster implements AutoCloseable {
     return clusterPorts.stream().map(port -> "127.0.0.1:" + port).toList();
   }
 
+  /**
+   * Members started in this JVM after this call look for due work only every {@code interval} (and when woken): a test
+   * of what must not wait for a poll.
+   */
+  public JobCluster withPollInterval(Duration interval) {
+    pollInterval = interval;
+    return this;
+  }
+
   /** Starts member {@code index} in this JVM. */
   public Platform startInJvm(int index) {
-    Config config = TestPlatform.config(0).withCluster(ClusterConfig.loopback(name, clusterPorts.get(index), members(), true));
+    ClusterConfig cluster = ClusterConfig.loopback(name, clusterPorts.get(index), members(), true);
+    if (pollInterval != null) {
+      cluster = new ClusterConfig(cluster.name(), cluster.port(), cluster.bindInterface(), cluster.members(),
+          cluster.kubernetesServiceDns(), cluster.jobsEnabled(), pollInterval, cluster.jobsConcurrency(),
+          cluster.jobsMaxAttempts(), cluster.jobsRetryBase(), cluster.jobsStealAfter());
+    }
+    Config config = TestPlatform.config(0).withCluster(cluster);
     Platform platform = Platform.start(config);
     platforms.add(platform);
     httpPorts.add(platform.httpPort());

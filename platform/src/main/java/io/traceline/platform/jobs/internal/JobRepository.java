@@ -123,6 +123,14 @@ public final class JobRepository {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getInteger("attempts"));
   }
 
+  /** The job succeeds when all its chunks are done (in the transaction that did the last one). */
+  public Future<Void> completeIfFinished(SqlConnection connection, UUID jobId) {
+    return connection.preparedQuery("UPDATE control.job j SET state = 'succeeded', finished_at = now() WHERE j.id = $1 "
+            + "AND j.state = 'running' AND NOT EXISTS (SELECT 1 FROM control.job_chunk c WHERE c.job_id = j.id "
+            + "AND c.state <> 'done')")
+        .execute(Tuple.of(jobId)).mapEmpty();
+  }
+
   /** Running jobs whose chunks are all done become succeeded. */
   public Future<Integer> completeFinished(SqlClient client) {
     return client.query("UPDATE control.job j SET state = 'succeeded', finished_at = now() WHERE j.state = 'running' "
