@@ -145,7 +145,7 @@ public final class Components {
         config.documentMaxBytes(), List.of(training.triggers));
     this.documentHandlers = documents.handlers;
     this.documentUploads = documents.uploads;
-    List<JobKind> kinds = new java.util.ArrayList<>(List.of(new ProbeJobKind(vertx, new JobRepository(), member.memberId())));
+    List<JobKind> kinds = new java.util.ArrayList<>(List.of(new ProbeJobKind(vertx, new JobRepository(), jobQueue, member.memberId())));
     kinds.addAll(documents.jobKinds);
     kinds.addAll(training.jobKinds);
     this.jobKinds = List.copyOf(kinds);

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * back, its partitions move to the survivors, and they run the chunk again — once in effect. A job that plans
  * a single chunk runs it in its planning transaction: most jobs (timers, the fan-out of a small tenant) are one
  * chunk, and a burst of them then costs one transaction each instead of two, planned by every worker at once
- * rather than one after another. When a member leaves, survivors end its database sessions so its locks free
+ * rather than one after another. A chunk that enqueues jobs due at once (a version made effective by its timer
+ * enqueues its fan-out) plans them before it commits, and runs those of one chunk too: the cause and its small
+ * consequence in one transaction. When a member leaves, survivors end its database sessions so its locks free
  * at once rather than when TCP keepalive notices.
  */
 public final class JobRuntime extends VerticleBase {
@@ -43,6 +45,9 @@ public final class JobRuntime extends VerticleBase {
   public static final String APPLICATION_NAME_PREFIX = "tl-jobs-";
   private static final Logger LOG = LoggerFactory.getLogger(JobRuntime.class);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  /** How many continuations one chunk's transaction takes on, and how deep (a continuation's own continuations). */
+  private static final int CONTINUATIONS = 8;
+  private static final int CONTINUATION_DEPTH = 2;
 
   private final ClusterMember member;
   private final Pool jobsPool;
@@ -150,7 +155,7 @@ public final class JobRuntime extends VerticleBase {
           }
           Job job = jobs.get(0);
           return plan(connection, job).compose(chunks -> chunks > 1 ? Future.succeededFuture(true)
-              : execute(connection, new ClaimedChunk(job, 0, 0))
+              : execute(connection, new ClaimedChunk(job, 0, 0), 0)
                   .compose(v -> repository.completeIfFinished(connection, job.id()))
                   .map(true));
         }))
@@ -230,7 +235,7 @@ public final class JobRuntime extends VerticleBase {
   /** Claims and runs one ready chunk; false when there is none. */
   private Future<Boolean> runOneChunk(Set<Integer> owned) {
     return inTransaction(connection -> claim(connection, owned)
-        .compose(claimed -> claimed == null ? Future.succeededFuture(false) : execute(connection, claimed).map(true)));
+        .compose(claimed -> claimed == null ? Future.succeededFuture(false) : execute(connection, claimed, 0).map(true)));
   }
 
   /**
@@ -258,7 +263,7 @@ public final class JobRuntime extends VerticleBase {
    * The chunk's work and its "done" mark, in the claiming transaction: both commit, or neither. A failed
    * attempt is undone to the savepoint and recorded (retry with backoff, or dead) in the same transaction.
    */
-  private Future<Void> execute(SqlConnection connection, ClaimedChunk claimed) {
+  private Future<Void> execute(SqlConnection connection, ClaimedChunk claimed, int depth) {
     Job job = claimed.job();
     JobKind kind = kinds.get(job.kind());
     return connection.query("SAVEPOINT chunk_work").execute()
@@ -269,6 +274,7 @@ public final class JobRuntime extends VerticleBase {
               chunksDone.increment();
               rowsAffected.increment(rows);
             }))
+        .compose(v -> depth < CONTINUATION_DEPTH ? continuations(connection, job, depth) : Future.<Void>succeededFuture())
         .recover(failure -> connection.query("ROLLBACK TO SAVEPOINT chunk_work").execute()
             .compose(v -> repository.lockChunkAttempts(connection, job.id(), claimed.chunkNo()))
             .compose(attempts -> {
@@ -286,6 +292,29 @@ public final class JobRuntime extends VerticleBase {
               }
               return null;
             }));
+  }
+
+  /**
+   * Plans the jobs the chunk just enqueued that are due now, in the chunk's transaction, and runs those of a single
+   * chunk there as well. Best effort: a failure rolls back to before them and leaves them scheduled, for a worker to
+   * plan as if they had only been enqueued; the chunk itself still commits.
+   */
+  private Future<Void> continuations(SqlConnection connection, Job cause, int depth) {
+    return connection.query("SAVEPOINT continuations").execute()
+        .compose(v -> repository.claimEnqueuedHere(connection, cause.tenant(), CONTINUATIONS))
+        .compose(jobs -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Job job : jobs) {
+            chain = chain.compose(v -> plan(connection, job).compose(chunks -> chunks > 1 ? Future.<Void>succeededFuture()
+                : execute(connection, new ClaimedChunk(job, 0, 0), depth + 1)
+                    .compose(done -> repository.completeIfFinished(connection, job.id()))));
+          }
+          return chain;
+        })
+        .recover(failure -> {
+          LOG.debug("Continuations of job {} left to the workers: {}", cause.id(), JobFailure.describe(failure));
+          return connection.query("ROLLBACK TO SAVEPOINT continuations").execute().mapEmpty();
+        });
   }
 
   private Future<Void> inTenant(SqlConnection connection, Job job) {

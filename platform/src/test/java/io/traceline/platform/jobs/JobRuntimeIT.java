@@ -173,6 +173,46 @@ class JobRuntimeIT {
   }
 
   @Test
+  @DisplayName("a job a chunk enqueues, due at once, is planned in that chunk's transaction and, when it is one chunk, run there too; a failing one is left to the workers and the chunk still commits")
+  void continuationsRunInTheCausesTransaction() throws Exception {
+    try (JobCluster cluster = new JobCluster(1)) {
+      cluster.startInJvm(0);
+      Api api = cluster.api(0);
+      String small = startProbe(api, new JsonObject().put("chunks", 1).put("then", new JsonObject().put("chunks", 1)));
+      String large = startProbe(api, new JsonObject().put("chunks", 1).put("then", new JsonObject().put("chunks", 3)));
+      String failing = startProbe(api, new JsonObject().put("chunks", 1)
+          .put("then", new JsonObject().put("chunks", 1).put("transientFailures", 1)));
+      for (String cause : java.util.List.of(small, large, failing)) {
+        awaitJob(api, cause, state -> state.equals("succeeded"), Duration.ofSeconds(60));
+        awaitJob(api, followUp(cause), state -> state.equals("succeeded"), Duration.ofSeconds(60));
+        assertExactlyOnce(cause, 1);
+      }
+      assertExactlyOnce(followUp(small), 1);
+      assertExactlyOnce(followUp(large), 3);
+      assertExactlyOnce(followUp(failing), 1);
+      // One transaction, one now(): the cause's chunk, the follow-up's planning, and (one chunk) its chunk.
+      String sameTransaction = "SELECT count(*) FROM control.job_chunk cause JOIN control.job f ON f.dedupe_key = "
+          + "'probe-then:' || cause.job_id || ':0' JOIN control.job_chunk fc ON fc.job_id = f.id WHERE cause.job_id = '%s' "
+          + "AND f.planned_at = cause.done_at AND fc.done_at %s cause.done_at";
+      assertThat(count(String.format(sameTransaction, small, "="))).isEqualTo(1);
+      // Three chunks: planned there, each chunk then run by a worker in a transaction of its own.
+      assertThat(count(String.format(sameTransaction, large, ">"))).isEqualTo(3);
+      // The follow-up's failed attempt was undone to before it; the workers ran it again, the cause committed once.
+      assertThat(count("SELECT total_attempts FROM control.job_chunk WHERE job_id = '" + followUp(failing) + "'"))
+          .isEqualTo(2);
+    }
+  }
+
+  private static String followUp(String cause) throws SQLException {
+    try (Connection connection = platform.jdbc(); Statement statement = connection.createStatement();
+         ResultSet rows = statement.executeQuery("SELECT id FROM control.job WHERE dedupe_key = 'probe-then:" + cause
+             + ":0'")) {
+      assertThat(rows.next()).as("the follow-up of " + cause).isTrue();
+      return rows.getString(1);
+    }
+  }
+
+  @Test
   @DisplayName("a permanent failure makes the job dead with its error; an operator retry runs it to success, once")
   void permanentFailureThenRetry() throws Exception {
     try (JobCluster cluster = new JobCluster(1)) {

@@ -45,6 +45,18 @@ public final class JobRepository {
         .map(JobRepository::toJobs);
   }
 
+  /**
+   * Locks the jobs of {@code tenant} that the current transaction enqueued (their {@code created_at} is this
+   * transaction's {@code now()}) and that are due already: the continuations of the chunk it runs.
+   */
+  public Future<List<Job>> claimEnqueuedHere(SqlConnection connection, String tenant, int limit) {
+    return connection.preparedQuery("SELECT " + JOB_COLUMNS + " FROM control.job j WHERE j.state = 'scheduled' "
+            + "AND j.created_at = now() AND j.run_at <= clock_timestamp() AND j.tenant IS NOT DISTINCT FROM $1 "
+            + "ORDER BY j.run_at LIMIT $2 FOR UPDATE SKIP LOCKED")
+        .execute(Tuple.of(tenant, limit))
+        .map(JobRepository::toJobs);
+  }
+
   /** Creates the job's chunks and marks it running, in the planning transaction. */
   public Future<Void> markPlanned(SqlConnection connection, UUID jobId, List<Tuple> chunks) {
     return connection.preparedQuery("INSERT INTO control.job_chunk (job_id, chunk_no, partition_id, state) VALUES ($1, $2, $3, 'pending') "

@@ -1,8 +1,12 @@
 package io.traceline.platform.jobs.internal;
 
+import java.time.Instant;
+
 import io.traceline.platform.jobs.Job;
 import io.traceline.platform.jobs.JobFailure;
 import io.traceline.platform.jobs.JobKind;
+import io.traceline.platform.jobs.JobQueue;
+import io.traceline.platform.jobs.NewJob;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,7 +16,8 @@ import io.vertx.sqlclient.SqlConnection;
 /**
  * The probe: an operator's end-to-end check of the cluster. Each chunk writes one row to
  * {@code control.job_probe_effect} (no unique key, so a double effect would show), optionally after a
- * delay, and can be told to fail transiently or permanently a number of times.
+ * delay, and can be told to fail transiently or permanently a number of times, or to enqueue a follow-up
+ * probe ({@code then}) due at once, as a feature's chunk enqueues the work its change causes.
  */
 public final class ProbeJobKind implements JobKind {
 
@@ -20,11 +25,13 @@ public final class ProbeJobKind implements JobKind {
 
   private final Vertx vertx;
   private final JobRepository repository;
+  private final JobQueue queue;
   private final String member;
 
-  public ProbeJobKind(Vertx vertx, JobRepository repository, String member) {
+  public ProbeJobKind(Vertx vertx, JobRepository repository, JobQueue queue, String member) {
     this.vertx = vertx;
     this.repository = repository;
+    this.queue = queue;
     this.member = member;
   }
 
@@ -50,7 +57,12 @@ public final class ProbeJobKind implements JobKind {
     }
     long delay = payload.getLong("chunkDelayMs", 0L);
     Future<Void> waited = delay <= 0 ? Future.succeededFuture() : sleep(delay);
-    return waited.compose(v -> repository.insertProbeEffect(connection, job.id(), chunkNo, member)).map(1L);
+    JsonObject then = payload.getJsonObject("then");
+    return waited.compose(v -> repository.insertProbeEffect(connection, job.id(), chunkNo, member))
+        .compose(v -> then == null ? Future.succeededFuture()
+            : queue.enqueue(connection, new NewJob(job.tenant(), NAME, then.copy(), Instant.now(),
+                "probe-then:" + job.id() + ":" + chunkNo, job.createdBy())))
+        .map(1L);
   }
 
   private Future<Void> sleep(long millis) {
