@@ -347,7 +347,7 @@ public final class AssessmentService {
         .put("submittedAt", attempt.getString("submittedAt"))
         .put("questions", AssessmentPaper.withoutKey(attempt.getJsonArray("paper")))
         .put("score", submitted ? attempt.getInteger("score") : null)
-        .put("correct", submitted ? attempt.getInteger("correct") : null)
+        .put("questionsRight", submitted ? attempt.getInteger("correct") : null)
         .put("passed", submitted ? "passed".equals(attempt.getString("state")) : null)
         .put("signatureId", attempt.getString("signatureId"));
   }
