@@ -60,6 +60,12 @@ class TrainingAssessmentIT {
     return created.json();
   }
 
+  /** Two options, the first right. */
+  private static JsonArray twoOptions() {
+    return new JsonArray().add(new JsonObject().put("text", "A").put("correct", true))
+        .add(new JsonObject().put("text", "B").put("correct", false));
+  }
+
   /** A bank of {@code size} questions of every kind. */
   private static Map<String, JsonObject> bank(JsonObject version, int size) {
     Map<String, JsonObject> bank = new HashMap<>();
@@ -362,8 +368,7 @@ class TrainingAssessmentIT {
     assertThat(invalid.json().getJsonArray("errors")).extracting(e -> ((JsonObject) e).getString("pointer"))
         .containsExactlyInAnyOrder("/scenario", "/options/1/text", "/options");
     Api.Response scenarioWithout = api.post(questionsPath(v1), author, new JsonObject().put("kind", "scenario")
-        .put("prompt", "What now?").put("options", new JsonArray().add(new JsonObject().put("text", "A").put("correct", true))
-            .add(new JsonObject().put("text", "B").put("correct", false))));
+        .put("prompt", "What now?").put("options", twoOptions()));
     assertThat(scenarioWithout.status()).isEqualTo(422);
     assertThat(world.count("${schema}.assessment_question WHERE version_id = '" + v1.getString("id") + "'")).isZero();
 
@@ -374,8 +379,7 @@ class TrainingAssessmentIT {
     assertThat(q2.getString("scenario")).isEqualTo("Growth in one unit of a media fill.");
     assertThat(api.get(questionsPath(v1), learner.token(world.platform)).status()).isEqualTo(403);
     assertThat(api.post(questionsPath(v1), learner.token(world.platform), new JsonObject().put("kind", "single-choice")
-        .put("prompt", "Mine?").put("options", new JsonArray().add(new JsonObject().put("text", "A").put("correct", true))
-            .add(new JsonObject().put("text", "B").put("correct", false)))).status()).isEqualTo(403);
+        .put("prompt", "Mine?").put("options", twoOptions())).status()).isEqualTo(403);
 
     String q1Path = questionsPath(v1) + "/" + q1.getString("id");
     JsonObject change = new JsonObject().put("prompt", "Maximum interval between media fills?").put("reason", "Clearer wording");
@@ -418,8 +422,7 @@ class TrainingAssessmentIT {
         + q2.getString("id") + "'")).isEqualTo("Growth in one unit of a media fill.");
     // v1 is superseded: its bank stays as it was.
     Api.Response closed = api.post(questionsPath(v1), author, new JsonObject().put("kind", "single-choice").put("prompt", "Late?")
-        .put("options", new JsonArray().add(new JsonObject().put("text", "A").put("correct", true))
-            .add(new JsonObject().put("text", "B").put("correct", false))));
+        .put("options", twoOptions()));
     assertThat(closed.status()).isEqualTo(409);
     assertThat(closed.json().getString("type")).endsWith("/version-closed");
     // A version of another document is not a source.
@@ -449,8 +452,7 @@ class TrainingAssessmentIT {
     String questionPath = questions + "/" + question.getString("id");
     String attempts = "/me/training/" + assignment.getString("id") + "/attempts";
     JsonObject questionBody = new JsonObject().put("kind", "single-choice").put("prompt", "Steal?")
-        .put("options", new JsonArray().add(new JsonObject().put("text", "A").put("correct", true))
-            .add(new JsonObject().put("text", "B").put("correct", false))).put("reason", "Across the wall");
+        .put("options", twoOptions()).put("reason", "Across the wall");
     JsonObject submission = new JsonObject().put("answers", answers(attempt, bank, true))
         .put("reauthentication", new JsonObject().put("method", "password").put("username", other.adminUsername())
             .put("password", io.traceline.platform.testing.TestPlatform.USER_PASSWORD));

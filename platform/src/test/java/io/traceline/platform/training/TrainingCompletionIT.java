@@ -52,6 +52,14 @@ class TrainingCompletionIT {
     return api.getBytes(world.mePath(assignment, "/content"), learner.token(world.platform));
   }
 
+  /** Opens the version and signs the read-and-acknowledge: the answer. */
+  private static JsonObject acknowledged(Person learner, JsonObject assignment) {
+    assertThat(open(learner, assignment).statusCode()).isEqualTo(200);
+    Api.Response done = acknowledge(learner, assignment, null);
+    assertThat(done.status()).as(done.toString()).isEqualTo(201);
+    return done.json();
+  }
+
   private static Api.Response late(String token, JsonObject assignment, JsonObject body, String idempotencyKey) {
     return world.postWithKey(tenant.path("/training-assignments/" + assignment.getString("id") + "/completion"), token,
         body, idempotencyKey);
@@ -135,8 +143,7 @@ class TrainingCompletionIT {
     JsonObject document = world.document("Line clearance", "read-and-acknowledge", null, null, null);
     JsonObject v1 = world.effective(document);
     JsonObject first = world.assignment(learner, v1);
-    assertThat(open(learner, first).statusCode()).isEqualTo(200);
-    assertThat(acknowledge(learner, first, null).status()).isEqualTo(201);
+    acknowledged(learner, first);
 
     JsonObject v2 = world.effective(document);
     JsonObject second = world.assignment(learner, v2);
@@ -255,8 +262,7 @@ class TrainingCompletionIT {
     Person learner = world.learner("Ana", "Appended");
     JsonObject document = world.document("Pass box use", "read-and-acknowledge", null, null, null);
     JsonObject assignment = world.assignment(learner, world.effective(document));
-    assertThat(open(learner, assignment).statusCode()).isEqualTo(200);
-    assertThat(acknowledge(learner, assignment, null).status()).isEqualTo(201);
+    acknowledged(learner, assignment);
     String where = " WHERE assignment_id = '" + assignment.getString("id") + "'";
     for (String sql : List.of("UPDATE " + world.schema + ".training_completion SET trained_at = trained_at - interval '1 day'"
             + where, "DELETE FROM " + world.schema + ".training_completion" + where,
@@ -280,8 +286,7 @@ class TrainingCompletionIT {
     JsonObject document = world.document("Cleanroom cleaning", "read-and-acknowledge", null, null, null);
     JsonObject version = world.effective(document);
     JsonObject assignment = world.assignment(learner, version);
-    assertThat(open(learner, assignment).statusCode()).isEqualTo(200);
-    JsonObject completion = acknowledge(learner, assignment, null).json().getJsonObject("completion");
+    JsonObject completion = acknowledged(learner, assignment).getJsonObject("completion");
     JsonObject other = world.assignment(learner, world.effective(world.document("Second", "classroom", null, null, null)));
 
     TenantFixture stranger = world.platform.newTenant("completeb");

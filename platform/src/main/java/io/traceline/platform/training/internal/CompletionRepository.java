@@ -87,34 +87,25 @@ public final class CompletionRepository {
     return new JsonObject()
         .put("id", row.getUUID("id").toString())
         .put("assignmentId", row.getUUID("assignment_id").toString())
-        .put("person", new JsonObject().put("id", row.getUUID("person_id").toString())
-            .put("employeeNumber", row.getString("employee_number"))
-            .put("name", row.getString("given_name") + " " + row.getString("family_name")))
+        .put("person", TrainingRows.person(row))
         .put("requirementId", row.getUUID("requirement_id").toString())
-        .put("document", new JsonObject().put("id", row.getUUID("document_id").toString())
-            .put("number", row.getString("document_number")).put("title", row.getString("document_title")))
-        .put("version", new JsonObject().put("id", row.getUUID("version_id").toString())
-            .put("version", row.getInteger("major") + "." + row.getInteger("minor")))
+        .put("document", TrainingRows.document(row))
+        .put("version", TrainingRows.version(row))
         .put("cycle", row.getInteger("cycle"))
         .put("method", row.getString("method"))
         .put("result", row.getString("result"))
         .put("score", row.getInteger("score"))
         .put("passScore", row.getInteger("pass_score"))
-        .put("trainedAt", time(row, "trained_at"))
-        .put("recordedAt", time(row, "recorded_at"))
+        .put("trainedAt", TrainingRows.time(row, "trained_at"))
+        .put("recordedAt", TrainingRows.time(row, "recorded_at"))
         .put("late", row.getBoolean("late"))
         .put("reason", row.getString("reason"))
         .put("trainer", trainer == null ? null : new JsonObject().put("id", trainer.toString())
             .put("name", row.getString("trainer_given") + " " + row.getString("trainer_family")))
         .put("recordedBy", new JsonObject().put("id", row.getString("recorded_by"))
             .put("name", row.getString("recorded_by_name")))
-        .put("signatureId", row.getUUID("signature_id") == null ? null : row.getUUID("signature_id").toString())
-        .put("attemptId", row.getUUID("attempt_id") == null ? null : row.getUUID("attempt_id").toString())
+        .put("signatureId", TrainingRows.id(row, "signature_id"))
+        .put("attemptId", TrainingRows.id(row, "attempt_id"))
         .put("evidence", row.getJsonObject("evidence"));
-  }
-
-  private static String time(Row row, String column) {
-    OffsetDateTime value = row.getOffsetDateTime(column);
-    return value == null ? null : value.toInstant().toString();
   }
 }

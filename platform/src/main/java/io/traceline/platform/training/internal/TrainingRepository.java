@@ -204,8 +204,7 @@ public final class TrainingRepository {
   private static JsonObject toRequirement(Row row) {
     return new JsonObject()
         .put("id", row.getUUID("id").toString())
-        .put("document", new JsonObject().put("id", row.getUUID("document_id").toString())
-            .put("number", row.getString("document_number")).put("title", row.getString("document_title")))
+        .put("document", TrainingRows.document(row))
         .put("jobRole", new JsonObject().put("id", row.getUUID("job_role_id").toString())
             .put("code", row.getString("job_role_code")).put("name", row.getString("job_role_name")))
         .put("site", row.getUUID("site_id") == null ? null : new JsonObject().put("id", row.getUUID("site_id").toString())
@@ -218,10 +217,10 @@ public final class TrainingRepository {
         .put("minorRevision", row.getString("minor_revision"))
         .put("active", row.getBoolean("active"))
         .put("revision", row.getInteger("revision"))
-        .put("createdAt", time(row, "created_at"))
+        .put("createdAt", TrainingRows.time(row, "created_at"))
         .put("createdBy", row.getString("created_by"))
-        .put("updatedAt", time(row, "updated_at"))
-        .put("retiredAt", time(row, "retired_at"))
+        .put("updatedAt", TrainingRows.time(row, "updated_at"))
+        .put("retiredAt", TrainingRows.time(row, "retired_at"))
         .put("retiredBy", row.getString("retired_by"))
         .put("retireReason", row.getString("retire_reason"));
   }
@@ -232,30 +231,21 @@ public final class TrainingRepository {
     boolean blocked = "open".equals(row.getString("status")) && row.getOffsetDateTime("blocked_at") != null;
     return new JsonObject()
         .put("id", row.getUUID("id").toString())
-        .put("person", new JsonObject().put("id", row.getUUID("person_id").toString())
-            .put("employeeNumber", row.getString("employee_number"))
-            .put("name", row.getString("given_name") + " " + row.getString("family_name")))
+        .put("person", TrainingRows.person(row))
         .put("requirementId", row.getUUID("requirement_id").toString())
-        .put("document", new JsonObject().put("id", row.getUUID("document_id").toString())
-            .put("number", row.getString("document_number")).put("title", row.getString("document_title")))
-        .put("version", new JsonObject().put("id", row.getUUID("version_id").toString())
-            .put("version", row.getInteger("major") + "." + row.getInteger("minor")))
+        .put("document", TrainingRows.document(row))
+        .put("version", TrainingRows.version(row))
         .put("cycle", row.getInteger("cycle"))
         .put("method", row.getString("method"))
         .put("status", blocked ? "blocked" : overdue ? "overdue" : row.getString("status"))
-        .put("dueAt", time(row, "due_at"))
-        .put("assignedAt", time(row, "assigned_at"))
+        .put("dueAt", TrainingRows.time(row, "due_at"))
+        .put("assignedAt", TrainingRows.time(row, "assigned_at"))
         .put("cause", row.getString("cause"))
         .put("jobId", row.getUUID("job_id") == null ? null : row.getUUID("job_id").toString())
-        .put("pausedSince", time(row, "paused_since"))
-        .put("completedAt", time(row, "completed_at"))
-        .put("closedAt", time(row, "closed_at"))
+        .put("pausedSince", TrainingRows.time(row, "paused_since"))
+        .put("completedAt", TrainingRows.time(row, "completed_at"))
+        .put("closedAt", TrainingRows.time(row, "closed_at"))
         .put("closeReason", row.getString("close_reason"))
-        .put("blockedAt", blocked ? time(row, "blocked_at") : null);
-  }
-
-  private static String time(Row row, String column) {
-    OffsetDateTime value = row.getOffsetDateTime(column);
-    return value == null ? null : value.toInstant().toString();
+        .put("blockedAt", blocked ? TrainingRows.time(row, "blocked_at") : null);
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.traceline.platform.training.internal.TrainingRows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -104,17 +105,12 @@ public final class AttemptRepository {
         .put("paper", row.getJsonArray("paper"))
         .put("passScore", row.getInteger("pass_score"))
         .put("state", row.getString("state"))
-        .put("startedAt", time(row, "started_at"))
-        .put("submittedAt", time(row, "submitted_at"))
+        .put("startedAt", TrainingRows.time(row, "started_at"))
+        .put("submittedAt", TrainingRows.time(row, "submitted_at"))
         .put("answers", row.getJsonArray("answers"))
         .put("correct", row.getInteger("correct"))
         .put("score", row.getInteger("score"))
         .put("recordVersion", row.getInteger("record_version"))
-        .put("signatureId", row.getUUID("signature_id") == null ? null : row.getUUID("signature_id").toString());
-  }
-
-  private static String time(Row row, String column) {
-    OffsetDateTime value = row.getOffsetDateTime(column);
-    return value == null ? null : value.toInstant().toString();
+        .put("signatureId", TrainingRows.id(row, "signature_id"));
   }
 }

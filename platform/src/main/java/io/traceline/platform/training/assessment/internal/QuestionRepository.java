@@ -1,10 +1,10 @@
 package io.traceline.platform.training.assessment.internal;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.traceline.platform.training.internal.TrainingRows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -92,15 +92,10 @@ public final class QuestionRepository {
             .put("version", row.getInteger("origin_major") + "." + row.getInteger("origin_minor")))
         .put("active", row.getBoolean("active"))
         .put("revision", row.getInteger("revision"))
-        .put("createdAt", time(row, "created_at"))
+        .put("createdAt", TrainingRows.time(row, "created_at"))
         .put("createdBy", row.getString("created_by"))
-        .put("updatedAt", time(row, "updated_at"))
-        .put("retiredAt", time(row, "retired_at"))
+        .put("updatedAt", TrainingRows.time(row, "updated_at"))
+        .put("retiredAt", TrainingRows.time(row, "retired_at"))
         .put("retireReason", row.getString("retire_reason"));
-  }
-
-  private static String time(Row row, String column) {
-    OffsetDateTime value = row.getOffsetDateTime(column);
-    return value == null ? null : value.toInstant().toString();
   }
 }
