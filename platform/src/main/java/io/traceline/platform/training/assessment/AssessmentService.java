@@ -115,7 +115,7 @@ public final class AssessmentService {
             .compose(allowance -> attempts.ofAssignment(connection, assignmentId).map(found -> new JsonObject()
                 .put("items", new JsonArray(found.stream().map(a -> learnerView(a, allowance.getInteger("allowed"))).toList()))
                 .put("attemptsUsed", allowance.getInteger("used")).put("attemptsAllowed", allowance.getInteger("allowed"))
-                .put("assignment", assignment.copy().put("rules", (Object) null))))));
+                .put("assignment", withoutRules(assignment))))));
   }
 
   /** One of the learner's attempts, without the key. */
@@ -158,7 +158,7 @@ public final class AssessmentService {
                         .compose(attempt -> completions.ofAssignment(connection, assignmentId)
                             .map(completion -> new JsonObject()
                                 .put("attempt", learnerView(attempt, allowance.getInteger("allowed")))
-                                .put("assignment", assignment.copy().put("rules", (Object) null))
+                                .put("assignment", withoutRules(assignment))
                                 .put("completion", completion)
                                 .put("signature", signed.signature().toJson())
                                 .put("replayed", signed.replayed())))))));
@@ -266,7 +266,7 @@ public final class AssessmentService {
                         .compose(v -> assignments.assignment(connection, assignmentId))
                         .compose(after -> audit.record(connection, AuditEvent.of(actor, source, "training-assignment.blocked",
                                 "training-assignment", assignmentId.toString())
-                            .withValues(assignment.copy().put("rules", (Object) null), after.copy().put("notify", payload))))
+                            .withValues(withoutRules(assignment), after.copy().put("notify", payload))))
                         .mapEmpty();
                   }));
     }
@@ -303,6 +303,13 @@ public final class AssessmentService {
         : assignments.assignment(connection, assignmentId);
     return assignment.compose(found -> assignments.assessmentRules(connection, assignmentId)
         .map(rules -> found.copy().put("rules", rules)));
+  }
+
+  /** The assignment as the API shows it (the requirement's rules are shown by the attempts). */
+  private static JsonObject withoutRules(JsonObject assignment) {
+    JsonObject shown = assignment.copy();
+    shown.remove("rules");
+    return shown;
   }
 
   private Future<JsonObject> attemptOf(SqlConnection connection, UUID assignmentId, UUID attemptId, boolean lock) {

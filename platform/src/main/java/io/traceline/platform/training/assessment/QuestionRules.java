@@ -17,7 +17,7 @@ import io.vertx.core.json.JsonObject;
  * What makes a question valid, checked all at once (every broken field in one 422): a single-choice question has exactly
  * one correct option, a multiple-choice or scenario question at least one; a scenario question has its case text and
  * only it has one; option texts differ. Options get random ids, so an id says nothing about where the author put the
- * correct answer.
+ * correct answer. A change that names no options keeps the stored ones with their ids; new options get new ids.
  */
 final class QuestionRules {
 
@@ -58,7 +58,9 @@ final class QuestionRules {
       }
       boolean isCorrect = Boolean.TRUE.equals(option.getBoolean("correct"));
       correct += isCorrect ? 1 : 0;
-      options.add(new JsonObject().put("id", optionId()).put("text", text).put("correct", isCorrect));
+      // Options kept from the stored question keep their ids; new ones get fresh random ids.
+      String id = option.getString("id");
+      options.add(new JsonObject().put("id", id != null ? id : optionId()).put("text", text).put("correct", isCorrect));
     }
     if (given.size() < 2 || given.size() > 10) {
       errors.add(new Problem.FieldError("/options", "2 to 10 options"));
