@@ -25,6 +25,10 @@ import io.traceline.platform.records.RecordVersions;
 import io.traceline.platform.settings.TenantSettingsHandlers;
 import io.traceline.platform.training.TrainingFeature;
 import io.traceline.platform.training.TrainingHandlers;
+import io.traceline.platform.training.TrainingTriggers;
+import io.traceline.platform.training.CompletionHandlers;
+import io.traceline.platform.training.assessment.AssessmentHandlers;
+import io.traceline.platform.training.assessment.QuestionBankHandlers;
 import io.traceline.platform.settings.TenantSettingsService;
 import io.traceline.platform.signatures.KeycloakCredentials;
 import io.traceline.platform.signatures.SignatureHandlers;
@@ -93,6 +97,9 @@ public final class Components {
   final StructureHandlers structureHandlers;
   final PeopleHandlers peopleHandlers;
   final TrainingHandlers trainingHandlers;
+  final CompletionHandlers completionHandlers;
+  final QuestionBankHandlers questionBankHandlers;
+  final AssessmentHandlers assessmentHandlers;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
@@ -138,11 +145,15 @@ public final class Components {
     this.auditHandlers = new AuditHandlers(new AuditService(tenantScope, roleCheck, records, signatures));
     this.settingsHandlers = new TenantSettingsHandlers(new TenantSettingsService(tenantScope, records, auditTrail,
         roleCheck, signatures));
-    TrainingFeature training = new TrainingFeature(tenantScope, auditTrail, roleCheck, jobQueue, records,
-        signatures, config.trainingFanOutChunk());
-    this.trainingHandlers = training.handlers;
+    TrainingTriggers trainingTriggers = new TrainingTriggers(jobQueue, config.trainingFanOutChunk());
     DocumentFeature documents = new DocumentFeature(tenantScope, auditTrail, roleCheck, jobQueue, records, signatures,
-        config.documentMaxBytes(), List.of(training.triggers));
+        config.documentMaxBytes(), List.of(trainingTriggers));
+    TrainingFeature training = new TrainingFeature(tenantScope, auditTrail, roleCheck, jobQueue, records,
+        signatures, trainingTriggers, documents.content);
+    this.trainingHandlers = training.handlers;
+    this.completionHandlers = training.completionHandlers;
+    this.questionBankHandlers = training.questionBankHandlers;
+    this.assessmentHandlers = training.assessmentHandlers;
     this.documentHandlers = documents.handlers;
     this.documentUploads = documents.uploads;
     List<JobKind> kinds = new java.util.ArrayList<>(List.of(new ProbeJobKind(vertx, new JobRepository(), jobQueue, member.memberId())));

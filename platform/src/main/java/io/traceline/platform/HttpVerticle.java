@@ -128,6 +128,21 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getTeamTraining").addHandler(components.trainingHandlers::teamTraining);
     api.getRoute("getTrainingJob").addHandler(components.trainingHandlers::job);
     api.getRoute("acknowledgeTraining").addHandler(components.trainingHandlers::acknowledge);
+    api.getRoute("openTrainingContent").addHandler(components.completionHandlers::openContent);
+    api.getRoute("recordLateCompletion").addHandler(components.completionHandlers::recordLate);
+    api.getRoute("listTrainingCompletions").addHandler(components.completionHandlers::list);
+    api.getRoute("getTrainingCompletion").addHandler(components.completionHandlers::get);
+    api.getRoute("listAssessmentQuestions").addHandler(components.questionBankHandlers::list);
+    api.getRoute("createAssessmentQuestion").addHandler(components.questionBankHandlers::create);
+    api.getRoute("getAssessmentQuestion").addHandler(components.questionBankHandlers::get);
+    api.getRoute("updateAssessmentQuestion").addHandler(components.questionBankHandlers::update);
+    api.getRoute("retireAssessmentQuestion").addHandler(components.questionBankHandlers::retire);
+    api.getRoute("carryForwardAssessmentQuestions").addHandler(components.questionBankHandlers::carryForward);
+    api.getRoute("startAssessmentAttempt").addHandler(components.assessmentHandlers::start);
+    api.getRoute("listMyAssessmentAttempts").addHandler(components.assessmentHandlers::list);
+    api.getRoute("getMyAssessmentAttempt").addHandler(components.assessmentHandlers::get);
+    api.getRoute("submitAssessmentAttempt").addHandler(components.assessmentHandlers::submit);
+    api.getRoute("grantAssessmentAttempts").addHandler(components.assessmentHandlers::grant);
     // Authentication and the tenant wall (the main router's gates) run before contract validation, so a stranger learns
     // nothing from validation errors; the contract's security scheme documents them for clients.
     api.getRoutes().forEach(route -> route.setDoSecurity(false));

@@ -17,6 +17,8 @@ public final class DocumentFeature {
 
   public final DocumentHandlers handlers;
   public final DocumentUploadHandler uploads;
+  /** The versions' files, for features that serve them in their own context (training opens them through assignments). */
+  public final DocumentContentService content;
   public final List<JobKind> jobKinds;
 
   public DocumentFeature(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, JobQueue jobs, RecordVersions records,
@@ -26,7 +28,7 @@ public final class DocumentFeature {
     DocumentContentStore store = new PostgresContentStore(tenantScope);
     DocumentLifecycle lifecycle = new DocumentLifecycle(tenantScope, audit, roles, jobs, records, signatures, repository,
         listeners);
-    DocumentContentService content = new DocumentContentService(tenantScope, audit, roles, store, repository);
+    this.content = new DocumentContentService(tenantScope, audit, roles, store, repository);
     this.handlers = new DocumentHandlers(new DocumentService(tenantScope, audit, roles, repository), lifecycle, content,
         new DocumentExport(tenantScope, roles, records, signatures, audit, repository));
     this.uploads = new DocumentUploadHandler(content, maxContentBytes);

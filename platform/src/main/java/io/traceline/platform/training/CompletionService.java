@@ -3,7 +3,6 @@ package io.traceline.platform.training;
 import java.util.UUID;
 
 import io.traceline.platform.audit.AuditEvent;
-import io.traceline.platform.audit.AuditTrail;
 import io.traceline.platform.http.Caller;
 import io.traceline.platform.http.Problem;
 import io.traceline.platform.http.ProblemException;
@@ -14,6 +13,8 @@ import io.traceline.platform.signatures.Signature;
 import io.traceline.platform.signatures.SignatureEffect;
 import io.traceline.platform.signatures.SignatureRequest;
 import io.traceline.platform.signatures.SignatureService;
+import io.traceline.platform.training.internal.CompletionRepository;
+import io.traceline.platform.training.internal.OpeningRepository;
 import io.traceline.platform.training.internal.TrainingRepository;
 import io.traceline.tenants.TenantScope;
 import io.vertx.core.Future;
@@ -21,10 +22,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
- * Read-and-acknowledge (TRN-4): the learner signs their own open assignment with the meaning "read-and-understood",
- * re-authenticating like every signature. The signed record is the assignment bound to the exact document version (its
- * submission hash and file SHA-256), so the signature can never count for another version. The assignment completes in
- * the signature's transaction, and a recertifying requirement sets its recertification timer there (TRN-5).
+ * Read-and-acknowledge (TRN-4, issue 7 item 1): the learner opens the version's file through the assignment
+ * ({@link TrainingContentService}), then signs their own open assignment with the meaning "read-and-understood",
+ * re-authenticating like every signature; signing before opening is a 409 ({@code content-not-opened}). The signed
+ * record is the assignment bound to the exact document version (its submission hash and file SHA-256), so the signature
+ * can never count for another version. The assignment completes, with its completion record, in the signature's
+ * transaction, and a recertifying requirement sets its recertification timer there (TRN-5).
  */
 public final class CompletionService {
 
@@ -32,42 +35,62 @@ public final class CompletionService {
   static final String MEANING = "read-and-understood";
 
   private final TenantScope tenantScope;
-  private final AuditTrail audit;
   private final RecordVersions records;
   private final SignatureService signatures;
-  private final TrainingTriggers triggers;
+  private final CompletionRecords completionRecords;
+  private final MyAssignments mine = new MyAssignments();
   private final TrainingRepository repository = new TrainingRepository();
+  private final OpeningRepository openings = new OpeningRepository();
+  private final CompletionRepository completions = new CompletionRepository();
 
-  public CompletionService(TenantScope tenantScope, AuditTrail audit, RecordVersions records, SignatureService signatures,
-                           TrainingTriggers triggers) {
+  public CompletionService(TenantScope tenantScope, RecordVersions records, SignatureService signatures,
+                           CompletionRecords completionRecords) {
     this.tenantScope = tenantScope;
-    this.audit = audit;
     this.records = records;
     this.signatures = signatures;
-    this.triggers = triggers;
+    this.completionRecords = completionRecords;
   }
 
   public Future<JsonObject> acknowledge(TenantContext tenant, Caller caller, RequestOrigin origin, UUID assignmentId,
                                         JsonObject reauthentication, String idempotencyKey) {
-    return tenantScope.inTransaction(tenant.schemaName(), connection -> mine(connection, caller, assignmentId)
+    return tenantScope.inTransaction(tenant.schemaName(), connection -> mine.find(connection, caller, assignmentId, false)
+            .compose(assignment -> replayable(assignment, idempotencyKey) ? Future.succeededFuture(assignment)
+                : acknowledgeable(connection, assignment))
             .compose(assignment -> record(connection, assignment)))
         .compose(version -> signatures.sign(tenant, caller, origin, new SignatureRequest(RECORD_TYPE, assignmentId.toString(),
                 version, MEANING, reauthentication.getString("method"), reauthentication.getString("username"),
                 reauthentication.getString("password")), idempotencyKey,
             new Completion(tenant, caller, origin, assignmentId)))
         .compose(signed -> tenantScope.inTransaction(tenant.schemaName(), connection ->
-            repository.assignment(connection, assignmentId).map(assignment -> new JsonObject()
-                .put("assignment", assignment).put("signature", signed.signature().toJson())
-                .put("replayed", signed.replayed()))));
+            repository.assignment(connection, assignmentId).compose(assignment -> completions.ofAssignment(connection,
+                    assignmentId)
+                .map(completion -> new JsonObject().put("assignment", assignment).put("completion", completion)
+                    .put("signature", signed.signature().toJson()).put("replayed", signed.replayed())))));
   }
 
-  /** The caller's own assignment, or 404 (someone else's is not revealed). */
-  private Future<JsonObject> mine(SqlConnection connection, Caller caller, UUID assignmentId) {
-    return repository.personOfUser(connection, caller.subject())
-        .compose(person -> repository.assignment(connection, assignmentId).compose(assignment ->
-            assignment != null && person != null && person.toString().equals(assignment.getJsonObject("person").getString("id"))
-                ? Future.succeededFuture(assignment)
-                : Future.failedFuture(ProblemException.notFound("No assignment " + assignmentId + " of yours"))));
+  /** A completed assignment with an Idempotency-Key may be a retry: the signature service answers it (or refuses it). */
+  private static boolean replayable(JsonObject assignment, String idempotencyKey) {
+    return idempotencyKey != null && "completed".equals(assignment.getString("status"));
+  }
+
+  /** Open, a read-and-acknowledge, and its file opened by the learner: else a problem, before any credentials. */
+  private Future<JsonObject> acknowledgeable(SqlConnection connection, JsonObject assignment) {
+    String status = assignment.getString("status");
+    if (!"open".equals(status) && !"overdue".equals(status)) {
+      return Future.failedFuture(ProblemException.conflict("This assignment is " + status + ": there is nothing to "
+          + "acknowledge"));
+    }
+    if (!"read-and-acknowledge".equals(assignment.getString("method"))) {
+      return Future.failedFuture(new ProblemException(Problem.of(409, "method-mismatch", "Not a read-and-acknowledge",
+          "This training is completed by " + assignment.getString("method") + ", not by acknowledgement")));
+    }
+    return openings.firstOpened(connection, UUID.fromString(assignment.getString("id")),
+            UUID.fromString(assignment.getJsonObject("person").getString("id")))
+        .compose(opened -> opened != null ? Future.succeededFuture(assignment)
+            : Future.failedFuture(new ProblemException(Problem.of(409, "content-not-opened", "Open the document first",
+                "Open version " + assignment.getJsonObject("version").getString("version") + " of "
+                    + assignment.getJsonObject("document").getString("number") + " (GET /me/training/"
+                    + assignment.getString("id") + "/content) before you sign that you have read and understood it"))));
   }
 
   /** The assignment's signable record (version 1, made once): who, which document version, which file. */
@@ -103,32 +126,18 @@ public final class CompletionService {
 
     @Override
     public Future<Void> check(SqlConnection connection) {
-      return mine(connection, caller, assignmentId).compose(assignment -> completable(assignment)).mapEmpty();
+      return mine.find(connection, caller, assignmentId, false)
+          .compose(assignment -> acknowledgeable(connection, assignment)).mapEmpty();
     }
 
     @Override
     public Future<Void> apply(SqlConnection connection, Signature signature) {
-      return mine(connection, caller, assignmentId).compose(this::completable)
-          .compose(before -> repository.complete(connection, assignmentId, "Read and understood")
-              .compose(after -> after == null ? Future.failedFuture(ProblemException.conflict("The assignment was closed "
-                      + "meanwhile"))
-                  : audit.record(connection, AuditEvent.of(AuditEvent.Actor.of(caller), AuditEvent.Source.of(origin),
-                          "training-assignment.completed", RECORD_TYPE, assignmentId.toString()).withVersion(1)
-                      .withValues(before, after.copy().put("signatureId", signature.id().toString())))))
-          .compose(recorded -> triggers.assignmentCompleted(connection, tenant.slug(), assignmentId));
-    }
-
-    private Future<JsonObject> completable(JsonObject assignment) {
-      String status = assignment.getString("status");
-      if (!"open".equals(status) && !"overdue".equals(status)) {
-        return Future.failedFuture(ProblemException.conflict("This assignment is " + status + ": there is nothing to "
-            + "acknowledge"));
-      }
-      if (!"read-and-acknowledge".equals(assignment.getString("method"))) {
-        return Future.failedFuture(new ProblemException(Problem.of(409, "method-mismatch", "Not a read-and-acknowledge",
-            "This training is completed by " + assignment.getString("method") + ", not by acknowledgement")));
-      }
-      return Future.succeededFuture(assignment);
+      return mine.find(connection, caller, assignmentId, true)
+          .compose(assignment -> acknowledgeable(connection, assignment))
+          .compose(assignment -> completionRecords.complete(connection, tenant.slug(), AuditEvent.Actor.of(caller),
+              AuditEvent.Source.of(origin), assignmentId, CompletionRecords.Evidence.signed("acknowledged", null, null,
+                  signature.id(), signature.signedAt(), null, "Read and understood")))
+          .mapEmpty();
     }
   }
 }

@@ -126,7 +126,8 @@ public final class RequirementService {
               .put("dueDays", changes.getInteger("dueDays", before.getInteger("dueDays")))
               .put("recertifyMonths", changes.containsKey("recertifyMonths") ? changes.getInteger("recertifyMonths")
                   : before.getInteger("recertifyMonths"))
-              .put("minorRevision", changes.getString("minorRevision", before.getString("minorRevision")));
+              .put("minorRevision", changes.getString("minorRevision", before.getString("minorRevision")))
+              .put("maxAttempts", changes.getInteger("maxAttempts", before.getInteger("maxAttempts")));
           if (!"assessment".equals(merged.getString("method"))) {
             merged.putNull("passScore");
           }

@@ -4,25 +4,43 @@ import java.util.List;
 
 import io.traceline.platform.access.RoleCheck;
 import io.traceline.platform.audit.AuditTrail;
+import io.traceline.platform.documents.DocumentContentService;
 import io.traceline.platform.jobs.JobKind;
 import io.traceline.platform.jobs.JobQueue;
 import io.traceline.platform.records.RecordVersions;
 import io.traceline.platform.signatures.SignatureService;
+import io.traceline.platform.training.assessment.AssessmentHandlers;
+import io.traceline.platform.training.assessment.AssessmentService;
+import io.traceline.platform.training.assessment.AttemptGrantService;
+import io.traceline.platform.training.assessment.QuestionBankHandlers;
+import io.traceline.platform.training.assessment.QuestionBankService;
 import io.traceline.tenants.TenantScope;
 
-/** Training, assembled: the triggers other features call in their transactions, the handlers, the job kinds. */
+/**
+ * Training, assembled: the handlers and the job kinds. The triggers (which other features call in their transactions)
+ * are made first, because document control needs them and training needs document control's files.
+ */
 public final class TrainingFeature {
 
   public final TrainingTriggers triggers;
   public final TrainingHandlers handlers;
+  public final CompletionHandlers completionHandlers;
+  public final QuestionBankHandlers questionBankHandlers;
+  public final AssessmentHandlers assessmentHandlers;
   public final List<JobKind> jobKinds;
 
   public TrainingFeature(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, JobQueue jobs, RecordVersions records,
-                         SignatureService signatures, int fanOutChunk) {
-    this.triggers = new TrainingTriggers(jobs, fanOutChunk);
+                         SignatureService signatures, TrainingTriggers triggers, DocumentContentService files) {
+    this.triggers = triggers;
+    CompletionRecords completionRecords = new CompletionRecords(audit, triggers);
     this.handlers = new TrainingHandlers(new RequirementService(tenantScope, audit, roles, jobs, triggers),
         new AssignmentService(tenantScope, roles, jobs),
-        new CompletionService(tenantScope, audit, records, signatures, triggers));
+        new CompletionService(tenantScope, records, signatures, completionRecords));
+    this.completionHandlers = new CompletionHandlers(new TrainingContentService(tenantScope, audit, files),
+        new LateCompletionService(tenantScope, roles, completionRecords), new CompletionQueries(tenantScope, roles));
+    this.questionBankHandlers = new QuestionBankHandlers(new QuestionBankService(tenantScope, audit, roles));
+    this.assessmentHandlers = new AssessmentHandlers(new AssessmentService(tenantScope, audit, records, signatures,
+        completionRecords), new AttemptGrantService(tenantScope, audit, roles));
     this.jobKinds = List.of(new FanOutJob(audit), new PersonEventsJob(audit, jobs), new RecertificationJob(audit));
   }
 }

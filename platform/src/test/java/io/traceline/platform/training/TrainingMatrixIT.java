@@ -437,6 +437,9 @@ class TrainingMatrixIT {
         .findFirst().orElseThrow();
     String path = tenant.path("/me/training/" + mine.getString("id") + "/acknowledgement");
     JsonObject body = new JsonObject().put("reauthentication", DocumentFlow.password(learner));
+    // The learner opens the version first (a read-and-acknowledge needs it).
+    assertThat(api.getBytes(tenant.path("/me/training/" + mine.getString("id") + "/content"), token).statusCode())
+        .isEqualTo(200);
     // Someone else cannot sign it (it is not theirs: 404), a wrong password is a 401 that completes nothing.
     assertThat(api.post(path, author.token(platform), body).status()).isEqualTo(404);
     assertThat(api.post(path, token, new JsonObject().put("reauthentication", DocumentFlow.password(learner)

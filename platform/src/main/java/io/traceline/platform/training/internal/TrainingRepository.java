@@ -16,7 +16,7 @@ public final class TrainingRepository {
 
   private static final String REQUIREMENT = "SELECT r.id, r.document_id, d.number AS document_number, d.title AS document_title, "
       + "r.job_role_id, j.code AS job_role_code, j.name AS job_role_name, r.site_id, s.code AS site_code, r.method, "
-      + "r.pass_score, r.due_days, r.recertify_months, r.minor_revision, r.active, r.revision, r.created_at, r.created_by, "
+      + "r.pass_score, r.max_attempts, r.due_days, r.recertify_months, r.minor_revision, r.active, r.revision, r.created_at, r.created_by, "
       + "r.updated_at, r.retired_at, r.retired_by, r.retire_reason FROM training_requirement r "
       + "JOIN document d ON d.id = r.document_id JOIN job_role j ON j.id = r.job_role_id "
       + "LEFT JOIN site s ON s.id = r.site_id ";
@@ -24,18 +24,19 @@ public final class TrainingRepository {
   private static final String ASSIGNMENT = "SELECT a.id, a.person_id, p.employee_number, p.given_name, p.family_name, "
       + "a.requirement_id, a.document_id, d.number AS document_number, d.title AS document_title, a.version_id, "
       + "v.major, v.minor, a.cycle, a.method, a.status, a.due_at, a.assigned_at, a.cause, a.job_id, a.paused_since, "
-      + "a.completed_at, a.closed_at, a.close_reason, (a.status = 'open' AND a.paused_since IS NULL AND a.due_at < now()) AS overdue "
+      + "a.completed_at, a.closed_at, a.close_reason, a.blocked_at, (a.status = 'open' AND a.paused_since IS NULL AND a.due_at < now()) AS overdue "
       + "FROM training_assignment a JOIN person p ON p.id = a.person_id JOIN document d ON d.id = a.document_id "
       + "JOIN document_version v ON v.id = a.version_id ";
 
   /** Inserts a requirement; null when an active one exists for the same document, role and site. */
   public Future<JsonObject> insert(SqlConnection connection, UUID id, JsonObject r, String createdBy) {
     return connection.preparedQuery("INSERT INTO training_requirement (id, document_id, job_role_id, site_id, method, "
-            + "pass_score, due_days, recertify_months, minor_revision, created_by) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, 'read-and-acknowledge'), $10) ON CONFLICT DO NOTHING RETURNING id")
+            + "pass_score, due_days, recertify_months, minor_revision, created_by, max_attempts) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, 'read-and-acknowledge'), $10, coalesce($11, 3)) "
+            + "ON CONFLICT DO NOTHING RETURNING id")
         .execute(Tuple.from(new Object[] {id, uuid(r, "documentId"), uuid(r, "jobRoleId"), uuid(r, "siteId"),
             r.getString("method"), r.getInteger("passScore"), r.getInteger("dueDays"), r.getInteger("recertifyMonths"),
-            r.getString("minorRevision"), createdBy}))
+            r.getString("minorRevision"), createdBy, r.getInteger("maxAttempts")}))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : find(connection, id, false));
   }
 
@@ -61,9 +62,10 @@ public final class TrainingRepository {
 
   public Future<JsonObject> update(SqlConnection connection, UUID id, JsonObject r) {
     return connection.preparedQuery("UPDATE training_requirement SET method = $2, pass_score = $3, due_days = $4, "
-            + "recertify_months = $5, minor_revision = $6, revision = revision + 1, updated_at = now() WHERE id = $1")
+            + "recertify_months = $5, minor_revision = $6, max_attempts = $7, revision = revision + 1, updated_at = now() "
+            + "WHERE id = $1")
         .execute(Tuple.from(new Object[] {id, r.getString("method"), r.getInteger("passScore"), r.getInteger("dueDays"),
-            r.getInteger("recertifyMonths"), r.getString("minorRevision")}))
+            r.getInteger("recertifyMonths"), r.getString("minorRevision"), r.getInteger("maxAttempts")}))
         .compose(v -> find(connection, id, false));
   }
 
@@ -117,7 +119,8 @@ public final class TrainingRepository {
             + "AND ($2::uuid IS NULL OR p.manager_id = $2) AND ($3::uuid IS NULL OR a.document_id = $3) "
             + "AND ($4::uuid IS NULL OR a.version_id = $4) AND ($5::uuid IS NULL OR a.requirement_id = $5) "
             + "AND ($6::text IS NULL OR (CASE WHEN $6 = 'overdue' THEN a.status = 'open' AND a.paused_since IS NULL "
-            + "AND a.due_at < now() ELSE a.status = $6 END)) "
+            + "AND a.due_at < now() AND a.blocked_at IS NULL WHEN $6 = 'blocked' THEN a.status = 'open' "
+            + "AND a.blocked_at IS NOT NULL ELSE a.status = $6 END)) "
             + "AND ($7::uuid IS NULL OR a.id > $7) ORDER BY a.id LIMIT $8")
         .execute(Tuple.from(new Object[] {f.personId(), f.managerId(), f.documentId(), f.versionId(), f.requirementId(),
             f.status(), after, limit}))
@@ -133,12 +136,47 @@ public final class TrainingRepository {
         .map(rows -> rows.size() == 0 ? null : toAssignment(rows.iterator().next()));
   }
 
-  /** Completes an open assignment now; null when it is not open. */
-  public Future<JsonObject> complete(SqlConnection connection, UUID id, String reason) {
-    return connection.preparedQuery("UPDATE training_assignment SET status = 'completed', completed_at = now(), "
-            + "closed_at = now(), close_reason = $2 WHERE id = $1 AND status = 'open' RETURNING id")
-        .execute(Tuple.of(id, reason))
+  /**
+   * Completes an open (or blocked) assignment, trained at {@code trainedAt}: the recertification timer counts from when
+   * the training happened, not from when it was recorded. Null when it is not open.
+   */
+  public Future<JsonObject> complete(SqlConnection connection, UUID id, String reason, OffsetDateTime trainedAt) {
+    return connection.preparedQuery("UPDATE training_assignment SET status = 'completed', completed_at = $3, "
+            + "closed_at = now(), close_reason = $2, blocked_at = NULL WHERE id = $1 AND status = 'open' RETURNING id")
+        .execute(Tuple.of(id, reason, trainedAt))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : assignment(connection, id));
+  }
+
+  /** Locks the assignment row: completions, attempts and grants of one assignment happen one after another. */
+  public Future<JsonObject> lockAssignment(SqlConnection connection, UUID id) {
+    return connection.preparedQuery("SELECT id FROM training_assignment WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : assignment(connection, id));
+  }
+
+  /** Blocks (true) or unblocks an open assignment; false when it is not open. */
+  public Future<Boolean> block(SqlConnection connection, UUID id, boolean blocked) {
+    return connection.preparedQuery("UPDATE training_assignment SET blocked_at = CASE WHEN $2 THEN now() END "
+            + "WHERE id = $1 AND status = 'open'")
+        .execute(Tuple.of(id, blocked))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The requirement's assessment rules for an assignment: {passScore, maxAttempts}; passScore null when not an assessment. */
+  public Future<JsonObject> assessmentRules(SqlConnection connection, UUID assignmentId) {
+    return connection.preparedQuery("SELECT r.pass_score, r.max_attempts FROM training_assignment a "
+            + "JOIN training_requirement r ON r.id = a.requirement_id WHERE a.id = $1")
+        .execute(Tuple.of(assignmentId))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new JsonObject().put("passScore", row.getInteger("pass_score")).put("maxAttempts",
+              row.getInteger("max_attempts"));
+        });
+  }
+
+  /** The person's manager (the supervisor to tell), or null. */
+  public Future<UUID> managerOf(SqlConnection connection, UUID personId) {
+    return connection.preparedQuery("SELECT manager_id FROM person WHERE id = $1").execute(Tuple.of(personId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("manager_id"));
   }
 
   /** What binds a training record to one document version: its submission's hash and its file's SHA-256. */
@@ -166,54 +204,48 @@ public final class TrainingRepository {
   private static JsonObject toRequirement(Row row) {
     return new JsonObject()
         .put("id", row.getUUID("id").toString())
-        .put("document", new JsonObject().put("id", row.getUUID("document_id").toString())
-            .put("number", row.getString("document_number")).put("title", row.getString("document_title")))
+        .put("document", TrainingRows.document(row))
         .put("jobRole", new JsonObject().put("id", row.getUUID("job_role_id").toString())
             .put("code", row.getString("job_role_code")).put("name", row.getString("job_role_name")))
         .put("site", row.getUUID("site_id") == null ? null : new JsonObject().put("id", row.getUUID("site_id").toString())
             .put("code", row.getString("site_code")))
         .put("method", row.getString("method"))
         .put("passScore", row.getInteger("pass_score"))
+        .put("maxAttempts", row.getInteger("max_attempts"))
         .put("dueDays", row.getInteger("due_days"))
         .put("recertifyMonths", row.getInteger("recertify_months"))
         .put("minorRevision", row.getString("minor_revision"))
         .put("active", row.getBoolean("active"))
         .put("revision", row.getInteger("revision"))
-        .put("createdAt", time(row, "created_at"))
+        .put("createdAt", TrainingRows.time(row, "created_at"))
         .put("createdBy", row.getString("created_by"))
-        .put("updatedAt", time(row, "updated_at"))
-        .put("retiredAt", time(row, "retired_at"))
+        .put("updatedAt", TrainingRows.time(row, "updated_at"))
+        .put("retiredAt", TrainingRows.time(row, "retired_at"))
         .put("retiredBy", row.getString("retired_by"))
         .put("retireReason", row.getString("retire_reason"));
   }
 
   private static JsonObject toAssignment(Row row) {
     boolean overdue = Boolean.TRUE.equals(row.getBoolean("overdue"));
+    // Blocked (attempts exhausted) shows instead of open or overdue: the learner cannot go on until a grant.
+    boolean blocked = "open".equals(row.getString("status")) && row.getOffsetDateTime("blocked_at") != null;
     return new JsonObject()
         .put("id", row.getUUID("id").toString())
-        .put("person", new JsonObject().put("id", row.getUUID("person_id").toString())
-            .put("employeeNumber", row.getString("employee_number"))
-            .put("name", row.getString("given_name") + " " + row.getString("family_name")))
+        .put("person", TrainingRows.person(row))
         .put("requirementId", row.getUUID("requirement_id").toString())
-        .put("document", new JsonObject().put("id", row.getUUID("document_id").toString())
-            .put("number", row.getString("document_number")).put("title", row.getString("document_title")))
-        .put("version", new JsonObject().put("id", row.getUUID("version_id").toString())
-            .put("version", row.getInteger("major") + "." + row.getInteger("minor")))
+        .put("document", TrainingRows.document(row))
+        .put("version", TrainingRows.version(row))
         .put("cycle", row.getInteger("cycle"))
         .put("method", row.getString("method"))
-        .put("status", overdue ? "overdue" : row.getString("status"))
-        .put("dueAt", time(row, "due_at"))
-        .put("assignedAt", time(row, "assigned_at"))
+        .put("status", blocked ? "blocked" : overdue ? "overdue" : row.getString("status"))
+        .put("dueAt", TrainingRows.time(row, "due_at"))
+        .put("assignedAt", TrainingRows.time(row, "assigned_at"))
         .put("cause", row.getString("cause"))
         .put("jobId", row.getUUID("job_id") == null ? null : row.getUUID("job_id").toString())
-        .put("pausedSince", time(row, "paused_since"))
-        .put("completedAt", time(row, "completed_at"))
-        .put("closedAt", time(row, "closed_at"))
-        .put("closeReason", row.getString("close_reason"));
-  }
-
-  private static String time(Row row, String column) {
-    OffsetDateTime value = row.getOffsetDateTime(column);
-    return value == null ? null : value.toInstant().toString();
+        .put("pausedSince", TrainingRows.time(row, "paused_since"))
+        .put("completedAt", TrainingRows.time(row, "completed_at"))
+        .put("closedAt", TrainingRows.time(row, "closed_at"))
+        .put("closeReason", row.getString("close_reason"))
+        .put("blockedAt", blocked ? TrainingRows.time(row, "blocked_at") : null);
   }
 }

@@ -1,0 +1,161 @@
+package io.traceline.platform.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import io.traceline.platform.testing.Api;
+import io.traceline.platform.testing.DocumentFlow;
+import io.traceline.platform.testing.JobCluster;
+import io.traceline.platform.testing.TestPlatform;
+import io.traceline.platform.testing.TestPlatform.Person;
+import io.traceline.platform.testing.TestPlatform.TenantFixture;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A small plant for the training execution tests, built through the public API: a site with a fill-finish department,
+ * an aseptic operator role, a training admin, a document author and approver, a supervisor who manages the learners,
+ * and learners with logins who hold the role. A job cluster runs the fan-outs that assign them.
+ */
+final class TrainingWorld implements AutoCloseable {
+
+  final TestPlatform platform = TestPlatform.get();
+  final Api api = platform.api();
+  final TenantFixture tenant;
+  final String schema;
+  final DocumentFlow flow;
+  final Person author;
+  final Person approver;
+  final Person trainingAdmin;
+  final Person supervisor;
+  final String admin;
+  final JsonObject operatorRole;
+  private final JobCluster cluster = new JobCluster(1);
+  private final String siteCode;
+  private int hired;
+
+  TrainingWorld(String prefix) {
+    tenant = platform.newTenant(prefix);
+    schema = "t_" + tenant.slug();
+    flow = new DocumentFlow(platform, tenant);
+    author = flow.member("Ada", "Author", "document-author");
+    approver = flow.signer("Abe", "Approver", "approver");
+    trainingAdmin = flow.member("Tia", "Coordinator", "training-admin");
+    admin = trainingAdmin.token(platform);
+    supervisor = flow.member("Sol", "Supervisor", "supervisor");
+    siteCode = "CRK";
+    JsonObject site = created("/sites", new JsonObject().put("code", siteCode).put("name", "Cork").put("country", "IE")
+        .put("timezone", "Europe/Dublin"));
+    created("/departments", new JsonObject().put("siteId", site.getString("id")).put("code", "FIL")
+        .put("name", "Fill and finish"));
+    operatorRole = created("/job-roles", new JsonObject().put("code", "ASEPTIC-OP").put("name", "Aseptic Operator"));
+    cluster.startInJvm(0);
+    people(new JsonArray().add(row("SUP-1", supervisor, null, false)));
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+  }
+
+  JsonObject created(String collection, JsonObject body) {
+    Api.Response response = api.post(tenant.path(collection), admin, body.put("reason", "Set up the plant"));
+    assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    return response.json();
+  }
+
+  /** A learner with a login and the signature policy signed, hired as an aseptic operator managed by the supervisor. */
+  Person learner(String given, String family) {
+    Person person = flow.signer(given, family, "employee");
+    people(new JsonArray().add(row("L-" + (++hired) + "-" + family.toUpperCase(java.util.Locale.ROOT), person, "SUP-1", true)));
+    return person;
+  }
+
+  private JsonObject row(String employeeNumber, Person person, String manager, boolean operator) {
+    String[] names = person.name().split(" ");
+    JsonObject row = new JsonObject().put("employeeNumber", employeeNumber).put("givenName", names[0])
+        .put("familyName", names[1]).put("siteCode", siteCode).put("departmentCode", "FIL").put("status", "active")
+        .put("hiredOn", "2024-01-08").put("userId", person.id());
+    if (manager != null) {
+      row.put("managerEmployeeNumber", manager);
+    }
+    if (operator) {
+      row.put("jobRoleCodes", new JsonArray().add("ASEPTIC-OP"));
+    }
+    return row;
+  }
+
+  private void people(JsonArray rows) {
+    Api.Response response = api.post(tenant.path("/people/bulk"), admin, new JsonObject().put("people", rows)
+        .put("reason", "HR feed"));
+    assertThat(response.status()).as(response.toString()).isEqualTo(200);
+    settle();
+  }
+
+  /** A document whose operators train by {@code method} (an assessment with the given pass score and attempts). */
+  JsonObject document(String title, String method, Integer passScore, Integer maxAttempts, Integer recertifyMonths) {
+    JsonObject document = flow.document(author, "sop", "FIL", title, "high");
+    JsonObject body = new JsonObject().put("documentId", document.getString("id"))
+        .put("jobRoleId", operatorRole.getString("id")).put("method", method).put("dueDays", 30)
+        .put("reason", "Operators perform this procedure");
+    if (passScore != null) {
+      body.put("passScore", passScore);
+    }
+    if (maxAttempts != null) {
+      body.put("maxAttempts", maxAttempts);
+    }
+    if (recertifyMonths != null) {
+      body.put("recertifyMonths", recertifyMonths);
+    }
+    Api.Response response = api.post(tenant.path("/training-requirements"), admin, body);
+    assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    return document;
+  }
+
+  /** Makes a new major version effective and waits for its fan-out; returns the version. */
+  JsonObject effective(JsonObject document) {
+    JsonObject version = flow.effective(document, author, approver, "major", "full-retraining");
+    settle();
+    return version;
+  }
+
+  /** The learner's assignment on that version (any status). */
+  JsonObject assignment(Person learner, JsonObject version) {
+    Api.Response mine = api.get(tenant.path("/me/training?limit=200"), learner.token(platform));
+    assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
+    return mine.json().getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(a -> a.getJsonObject("version").getString("id").equals(version.getString("id")))
+        .findFirst().orElseThrow(() -> new AssertionError("no assignment on " + version.getString("id")));
+  }
+
+  String mePath(JsonObject assignment, String rest) {
+    return tenant.path("/me/training/" + assignment.getString("id") + rest);
+  }
+
+  Api.Response postWithKey(String path, String token, JsonObject body, String idempotencyKey) {
+    return api.send("POST", path, token, body.encode(), "application/json",
+        idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
+  }
+
+  long count(String sql) {
+    return platform.queryLong("SELECT count(*) FROM " + sql.replace("${schema}", schema));
+  }
+
+  /** Waits until every training job of the tenant has finished. */
+  void settle() {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (platform.queryLong("SELECT count(*) FROM control.job WHERE tenant = '" + tenant.slug()
+        + "' AND kind LIKE 'training.%' AND state IN ('scheduled', 'running') AND run_at <= now()") > 0) {
+      assertThat(Instant.now()).as("waiting for training jobs").isBefore(deadline);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
