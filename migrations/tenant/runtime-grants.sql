@@ -21,3 +21,4 @@ REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.content_blob FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.document_route_step FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.site, ${schema}.department, ${schema}.job_role, ${schema}.person, ${schema}.person_job_role, ${schema}.person_event FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.training_requirement, ${schema}.training_assignment FROM ${role};
+REVOKE DELETE, TRUNCATE ON ${schema}.person_qualification FROM ${role};
