@@ -234,7 +234,7 @@ class QualificationCheckIT {
   }
 
   private static Api.Response statusChange(String personId, String action, String reason) {
-    return fx.api.post(fx.tenant.path("/people/" + personId + "/status-changes"), fx.admin, new JsonObject()
+    return fx.api.post(fx.tenant.path("/people/" + personId + "/status-changes"), fx.admin(), new JsonObject()
         .put("action", action).put("effectiveOn", TODAY).put("reason", reason));
   }
 
@@ -287,7 +287,7 @@ class QualificationCheckIT {
   @DisplayName("who may ask: qualification-check, people readers; an employee may not, and the machine role reads nothing else")
   void roles() {
     assertThat(fx.check(lena.token(fx.platform), "QC-LENA", qualifiedDoc.getString("number")).status()).isEqualTo(403);
-    assertThat(fx.check(fx.admin, "QC-LENA", qualifiedDoc.getString("number")).status()).isEqualTo(200);
+    assertThat(fx.check(fx.admin(), "QC-LENA", qualifiedDoc.getString("number")).status()).isEqualTo(200);
     String token = mes.token(fx.platform);
     assertThat(fx.api.get(fx.tenant.path("/people"), token).status()).isEqualTo(403);
     assertThat(fx.api.get(fx.tenant.path("/people/" + fx.personId("QC-LENA") + "/qualifications"), token).status())

@@ -30,7 +30,6 @@ final class QualificationFixture {
   final Person author;
   final Person approver;
   final Person trainingAdmin;
-  final String admin;
 
   QualificationFixture(String prefix, String... jobRoleCodes) {
     tenant = platform.newTenant(prefix);
@@ -39,7 +38,6 @@ final class QualificationFixture {
     author = flow.member("Adam", "Author", "document-author");
     approver = flow.signer("Alba", "Approver", "approver");
     trainingAdmin = flow.member("Tara", "Trainer", "training-admin");
-    admin = trainingAdmin.token(platform);
     JsonObject boston = created("/sites", new JsonObject().put("code", "BOS").put("name", "Boston").put("country", "US")
         .put("timezone", "America/New_York"));
     created("/departments", new JsonObject().put("siteId", boston.getString("id")).put("code", "QA")
@@ -49,8 +47,13 @@ final class QualificationFixture {
     }
   }
 
+  /** A fresh token of the training admin (tokens live minutes; a test class may run longer). */
+  String admin() {
+    return trainingAdmin.token(platform);
+  }
+
   JsonObject created(String collection, JsonObject body) {
-    Api.Response response = api.post(tenant.path(collection), admin, body.put("reason", "Set up for qualification tests"));
+    Api.Response response = api.post(tenant.path(collection), admin(), body.put("reason", "Set up for qualification tests"));
     assertThat(response.status()).as(response.toString()).isEqualTo(201);
     return response.json();
   }
@@ -67,7 +70,7 @@ final class QualificationFixture {
       }
       people.add(person);
     }
-    Api.Response response = api.post(tenant.path("/people/bulk"), admin, new JsonObject().put("people", people)
+    Api.Response response = api.post(tenant.path("/people/bulk"), admin(), new JsonObject().put("people", people)
         .put("reason", "HR feed"));
     assertThat(response.status()).as(response.toString()).isEqualTo(200);
   }
@@ -90,7 +93,7 @@ final class QualificationFixture {
     if (recertifyMonths != null) {
       body.put("recertifyMonths", recertifyMonths);
     }
-    Api.Response response = api.post(tenant.path("/training-requirements"), admin, body);
+    Api.Response response = api.post(tenant.path("/training-requirements"), admin(), body);
     assertThat(response.status()).as(response.toString()).isEqualTo(201);
     return response.json();
   }
