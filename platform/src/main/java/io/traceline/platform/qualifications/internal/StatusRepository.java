@@ -74,15 +74,18 @@ public final class StatusRepository {
       + "  LIMIT 1) evidence ON true "
       + "ORDER BY pairs.n";
 
+  /** The point-of-use check's one statement: $1 person id or null, $2 employee number, $3 document id or null, $4 number. */
+  public static final String LOOKUP = "WITH pairs AS (SELECT (SELECT id FROM person WHERE id = $1 OR employee_number = $2 "
+      + "LIMIT 1) AS person_id, (SELECT id FROM document WHERE id = $3 OR number = $4 LIMIT 1) AS document_id, 1 AS n) "
+      + FACTS;
+
   /**
    * The facts of one person (by id or employee number) and one document (by id or number): the point-of-use check, one
    * statement. Unknown keys leave the person's or the document's columns null.
    */
   public Future<StatusFacts> lookup(SqlConnection connection, UUID personId, String employeeNumber, UUID documentId,
                                     String documentNumber) {
-    String pairs = "WITH pairs AS (SELECT (SELECT id FROM person WHERE id = $1 OR employee_number = $2 LIMIT 1) AS person_id, "
-        + "(SELECT id FROM document WHERE id = $3 OR number = $4 LIMIT 1) AS document_id, 1 AS n) ";
-    return connection.preparedQuery(pairs + FACTS)
+    return connection.preparedQuery(LOOKUP)
         .execute(Tuple.of(personId, employeeNumber, documentId, documentNumber))
         .map(rows -> toFacts(rows.iterator().next()));
   }
