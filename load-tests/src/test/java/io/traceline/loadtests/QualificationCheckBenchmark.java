@@ -62,6 +62,7 @@ public final class QualificationCheckBenchmark {
     private final String jdbcPassword;
     private final String password;
     private final Connection owner;
+    private String machineId;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();
 
@@ -211,6 +212,7 @@ public final class QualificationCheckBenchmark {
         String email = "mes@" + tenant.slug().replace("_", "") + ".bench.example";
         KeycloakAdmin keycloak = setup.keycloakAdmin();
         String userId = keycloak.ensureUser(email, "Line", "MES", password);
+        machineId = userId;
         keycloak.addOrganizationMember(tenant.organizationId(), userId);
         tenant.grant(userId, "qualification-check");
         return PasswordGrant.user(http, settings.keycloakUrl(), settings.realm(), settings.portalClientId(), email, password,
@@ -228,8 +230,9 @@ public final class QualificationCheckBenchmark {
         try (Statement sql = owner.createStatement()) {
             sql.execute("SET search_path = " + tenant.schema());
         }
-        try (PreparedStatement explain = owner.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + jdbcStatement())) {
-            bind(explain, "FO0000042", document);
+        try (PreparedStatement explain = owner.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) "
+                + jdbcStatement(tenant))) {
+            bind(explain, "FO0000042", document, machineId);
             StringBuilder plan = new StringBuilder();
             try (ResultSet rows = explain.executeQuery()) {
                 while (rows.next()) {
@@ -244,16 +247,19 @@ public final class QualificationCheckBenchmark {
         }
     }
 
-    /** The platform's statement with JDBC placeholders ($1 to $4 appear once each, in order). */
-    private static String jdbcStatement() {
-        return StatusRepository.LOOKUP.replaceAll("\\$[1-4]", "?");
+    /** The platform's statement with JDBC placeholders ($1 to $6 appear once each, in order). */
+    private static String jdbcStatement(FanOutTenant tenant) {
+        return StatusRepository.lookupStatement(tenant.schema()).replaceAll("\\$[1-6]", "?");
     }
 
-    private static void bind(PreparedStatement statement, String employeeNumber, String documentNumber) throws SQLException {
+    private static void bind(PreparedStatement statement, String employeeNumber, String documentNumber, String caller)
+            throws SQLException {
         statement.setNull(1, Types.OTHER);
         statement.setString(2, employeeNumber);
         statement.setNull(3, Types.OTHER);
         statement.setString(4, documentNumber);
+        statement.setString(5, caller);
+        statement.setArray(6, statement.getConnection().createArrayOf("text", new String[] {"qualification-check"}));
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -282,6 +288,8 @@ public final class QualificationCheckBenchmark {
                         latency[index] = (System.nanoTime() - due) / NANOS_PER_MS;
                         if (error != null || response.statusCode() != 200) {
                             failed.incrementAndGet();
+                            answers.merge(error != null ? error.getClass().getSimpleName()
+                                    : "HTTP " + response.statusCode(), 1, Integer::sum);
                         } else if (response.body().contains("\"allowed\"")) {
                             answers.merge(answer(response.body()), 1, Integer::sum);
                         }
@@ -313,7 +321,7 @@ public final class QualificationCheckBenchmark {
                 sql.execute("SET search_path = " + tenant.schema());
             }
             opened.add(connection);
-            statements.add(connection.prepareStatement(jdbcStatement()));
+            statements.add(connection.prepareStatement(jdbcStatement(tenant)));
         }
         ExecutorService workers = Executors.newFixedThreadPool(connections * 2);
         int planned = rate * seconds;
@@ -329,7 +337,8 @@ public final class QualificationCheckBenchmark {
                 PreparedStatement statement = null;
                 try {
                     statement = statements.take();
-                    bind(statement, employee(people), numbers.get(ThreadLocalRandom.current().nextInt(numbers.size())));
+                    bind(statement, employee(people), numbers.get(ThreadLocalRandom.current().nextInt(numbers.size())),
+                            machineId);
                     try (ResultSet row = statement.executeQuery()) {
                         row.next();
                     }

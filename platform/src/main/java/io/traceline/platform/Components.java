@@ -154,7 +154,7 @@ public final class Components {
     this.peopleHandlers = new PeopleHandlers(new PeopleService(tenantScope, auditTrail, roleCheck, training.triggers),
         new HoldingService(tenantScope, auditTrail, roleCheck, training.triggers),
         new BulkUpsertService(tenantScope, auditTrail, roleCheck, training.triggers));
-    this.qualifications = new io.traceline.platform.qualifications.QualificationFeature(tenantScope, auditTrail,
+    this.qualifications = new io.traceline.platform.qualifications.QualificationFeature(pool, tenantScope, auditTrail,
         roleCheck, meters);
   }
 

@@ -5,35 +5,34 @@ import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.traceline.platform.access.RoleCheck;
 import io.traceline.platform.http.Caller;
 import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.TenantContext;
 import io.traceline.platform.qualifications.internal.StatusRepository;
-import io.traceline.tenants.TenantScope;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 
 /**
  * The point-of-use check (TRN-6): "may person P do the work of document D now?", asked by shop-floor systems (MES, LIMS,
- * kiosks) before a step, so it answers from one indexed statement. The person is named by id or employee number, the
- * document by id or number. It is a read: no audit event per call (a line would write thousands an hour for no
- * evidence), but every answer is counted by outcome in {@code traceline.qualification.checks}.
+ * kiosks) before a step, so it answers from one indexed statement in one round trip: the caller's roles are checked in
+ * the same statement, and no transaction is opened for a single read (the statement names the tenant's schema; see
+ * {@link StatusRepository#lookupStatement}). The person is named by id or employee number, the document by id or number.
+ * It is a read: no audit event per call (a line would write thousands an hour for no evidence), but every answer is
+ * counted by outcome in {@code traceline.qualification.checks}.
  */
 public final class QualificationCheckService {
 
   private static final Pattern UUID_TEXT = Pattern.compile(
       "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
-  private final TenantScope tenantScope;
-  private final RoleCheck roles;
+  private final Pool pool;
   private final StatusRepository statuses = new StatusRepository();
   private final Counter allowed;
   private final Counter refused;
   private final Counter unknown;
 
-  public QualificationCheckService(TenantScope tenantScope, RoleCheck roles, MeterRegistry meters) {
-    this.tenantScope = tenantScope;
-    this.roles = roles;
+  public QualificationCheckService(Pool pool, MeterRegistry meters) {
+    this.pool = pool;
     String description = "Point-of-use qualification checks answered, by outcome";
     this.allowed = Counter.builder("traceline.qualification.checks").description(description).tag("outcome", "allowed")
         .register(meters);
@@ -45,10 +44,14 @@ public final class QualificationCheckService {
 
   /** {@code person}: a person id or employee number; {@code document}: a document id or number. 404 when unknown. */
   public Future<QualificationStatus> check(TenantContext tenant, Caller caller, String person, String document) {
-    return tenantScope.inTransaction(tenant.schemaName(), connection ->
-            roles.requireAny(connection, caller.subject(), QualificationRoles.CHECKERS)
-                .compose(v -> statuses.lookup(connection, uuidOrNull(person), person, uuidOrNull(document), document)))
-        .compose(facts -> {
+    return statuses.lookup(pool, tenant.schemaName(), uuidOrNull(person), person, uuidOrNull(document), document,
+            caller.subject(), QualificationRoles.CHECKERS)
+        .compose(lookup -> {
+          if (!lookup.permitted()) {
+            return Future.failedFuture(ProblemException.forbidden("This needs one of the application roles "
+                + new java.util.TreeSet<>(QualificationRoles.CHECKERS)));
+          }
+          StatusRepository.StatusFacts facts = lookup.facts();
           if (facts.personId() == null || facts.documentId() == null) {
             unknown.increment();
             return Future.failedFuture(ProblemException.notFound(facts.personId() == null

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.traceline.platform.access.RoleCheck;
 import io.traceline.platform.audit.AuditTrail;
 import io.traceline.tenants.TenantScope;
+import io.vertx.sqlclient.Pool;
 
 /**
  * Qualifications, assembled: the handlers the platform routes, and the service other features call in their
@@ -14,8 +15,9 @@ public final class QualificationFeature {
   public final QualificationHandlers handlers;
   public final QualificationService service = new QualificationService();
 
-  public QualificationFeature(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, MeterRegistry meters) {
-    this.handlers = new QualificationHandlers(new QualificationCheckService(tenantScope, roles, meters),
+  public QualificationFeature(Pool pool, TenantScope tenantScope, AuditTrail audit, RoleCheck roles,
+                              MeterRegistry meters) {
+    this.handlers = new QualificationHandlers(new QualificationCheckService(pool, meters),
         new QualificationViewService(tenantScope, roles), new PersonQualificationService(tenantScope, audit, roles));
   }
 }

@@ -3,10 +3,15 @@ package io.traceline.platform.qualifications.internal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -27,6 +32,10 @@ import io.vertx.sqlclient.Tuple;
 public final class StatusRepository {
 
   /** A holding in force today: the period [valid_from, valid_to) contains today (as the fan-out reads it). */
+  /** Where a statement names the tenant's schema: removed under a search_path, or the quoted schema name. */
+  private static final String SCHEMA = "{schema}.";
+  private static final Pattern SCHEMA_NAME = Pattern.compile("^t_[a-z][a-z0-9_]{2,39}$");
+
   public static final String CURRENT_HOLDING = "h.valid_from <= current_date AND (h.valid_to IS NULL OR h.valid_to > current_date)";
 
   /**
@@ -35,7 +44,7 @@ public final class StatusRepository {
    * (document, major, minor), the person's holdings and the requirement by (document, role), completions through
    * {@code training_assignment_completed_by_person}.
    */
-  private static final String FACTS = "SELECT pairs.n, p.id AS person_id, p.employee_number, p.given_name, p.family_name, "
+  private static final String FACTS_IN = "SELECT pairs.n, p.id AS person_id, p.employee_number, p.given_name, p.family_name, "
       + "p.status AS person_status, d.id AS document_id, d.number, d.title, d.risk_class, d.status AS document_status, "
       + "cur.id AS current_id, cur.major AS current_major, cur.minor AS current_minor, cur.effective_at AS current_effective_at, "
       + "req.required, done.version_id AS trained_id, done.major AS trained_major, done.minor AS trained_minor, "
@@ -43,13 +52,14 @@ public final class StatusRepository {
       + "done.completed_at + make_interval(months => least(req.recertify_months, done.recertify_months)) AS expires_at, "
       + "coalesce(evidence.verified, false) AS effectiveness_verified, now() AS checked_at "
       + "FROM pairs "
-      + "LEFT JOIN person p ON p.id = pairs.person_id "
-      + "LEFT JOIN document d ON d.id = pairs.document_id "
-      + "LEFT JOIN document_version cur ON cur.document_id = d.id AND cur.state = 'effective' "
+      + "LEFT JOIN {schema}.person p ON p.id = pairs.person_id "
+      + "LEFT JOIN {schema}.document d ON d.id = pairs.document_id "
+      + "LEFT JOIN {schema}.document_version cur ON cur.document_id = d.id AND cur.state = 'effective' "
       // The active requirements that apply to the person now: a role they hold today, at their site when scoped.
       + "LEFT JOIN LATERAL (SELECT count(*) > 0 AS required, min(r.recertify_months) AS recertify_months, "
       + "    bool_and(r.minor_revision = 'none') AS minor_exempt "
-      + "  FROM person_job_role h JOIN training_requirement r ON r.job_role_id = h.job_role_id AND r.document_id = d.id "
+      + "  FROM {schema}.person_job_role h JOIN {schema}.training_requirement r ON r.job_role_id = h.job_role_id "
+      + "    AND r.document_id = d.id "
       + "    AND r.active AND (r.site_id IS NULL OR r.site_id = p.site_id) "
       + "  WHERE h.person_id = p.id AND " + CURRENT_HOLDING + ") req ON true "
       // The training baseline, the effectiveness baseline and the first version, among versions ever effective.
@@ -59,35 +69,64 @@ public final class StatusRepository {
       + "    max(array[v.major, v.minor]) FILTER (WHERE v.revision_kind = 'major' AND v.training_impact = 'full-retraining') "
       + "      AS effectiveness_base, "
       + "    min(array[v.major, v.minor]) AS first_version "
-      + "  FROM document_version v WHERE v.document_id = d.id AND v.state IN ('effective', 'superseded')) versions ON true "
+      + "  FROM {schema}.document_version v WHERE v.document_id = d.id AND v.state IN ('effective', 'superseded')) "
+      + "  versions ON true "
       // The completion that counts: the newest current one, else the newest at all (to say what they were trained on).
       + "LEFT JOIN LATERAL (SELECT a.version_id, v.major, v.minor, a.completed_at, a.method, r.recertify_months, "
       + "    array[v.major, v.minor] >= coalesce(versions.training_base, versions.first_version) AS current "
-      + "  FROM training_assignment a JOIN document_version v ON v.id = a.version_id "
-      + "    JOIN training_requirement r ON r.id = a.requirement_id "
+      + "  FROM {schema}.training_assignment a JOIN {schema}.document_version v ON v.id = a.version_id "
+      + "    JOIN {schema}.training_requirement r ON r.id = a.requirement_id "
       + "  WHERE a.person_id = p.id AND a.document_id = d.id AND a.status = 'completed' "
       + "  ORDER BY 7 DESC NULLS LAST, a.completed_at DESC LIMIT 1) done ON true "
-      + "LEFT JOIN LATERAL (SELECT true AS verified FROM training_assignment a JOIN document_version v ON v.id = a.version_id "
+      + "LEFT JOIN LATERAL (SELECT true AS verified FROM {schema}.training_assignment a "
+      + "    JOIN {schema}.document_version v ON v.id = a.version_id "
       + "  WHERE d.risk_class = 'high' AND a.person_id = p.id AND a.document_id = d.id AND a.status = 'completed' "
       + "    AND a.method IN ('assessment', 'on-the-job') "
       + "    AND array[v.major, v.minor] >= coalesce(versions.effectiveness_base, versions.first_version) "
       + "  LIMIT 1) evidence ON true "
       + "ORDER BY pairs.n";
 
-  /** The point-of-use check's one statement: $1 person id or null, $2 employee number, $3 document id or null, $4 number. */
-  public static final String LOOKUP = "WITH pairs AS (SELECT (SELECT id FROM person WHERE id = $1 OR employee_number = $2 "
-      + "LIMIT 1) AS person_id, (SELECT id FROM document WHERE id = $3 OR number = $4 LIMIT 1) AS document_id, 1 AS n) "
-      + FACTS;
+  /** The facts statement inside a transaction whose search_path is the tenant's schema. */
+  private static final String FACTS = FACTS_IN.replace(SCHEMA, "");
 
   /**
-   * The facts of one person (by id or employee number) and one document (by id or number): the point-of-use check, one
-   * statement. Unknown keys leave the person's or the document's columns null.
+   * The point-of-use check in one statement and one round trip, with no transaction around it (a single read needs
+   * none): the person ($1 id or null, $2 employee number), the document ($3 id or null, $4 number), and whether the
+   * caller ($5, a subject) holds one of the application roles $6 — so a machine client costs the database one statement.
+   * Tables are qualified with the tenant's schema (from the registry, never from input) instead of a search_path.
    */
-  public Future<StatusFacts> lookup(SqlConnection connection, UUID personId, String employeeNumber, UUID documentId,
-                                    String documentNumber) {
-    return connection.preparedQuery(LOOKUP)
-        .execute(Tuple.of(personId, employeeNumber, documentId, documentNumber))
-        .map(rows -> toFacts(rows.iterator().next()));
+  private static final String LOOKUP_IN = "WITH pairs AS (SELECT (SELECT id FROM {schema}.person WHERE id = $1 "
+      + "OR employee_number = $2 LIMIT 1) AS person_id, (SELECT id FROM {schema}.document WHERE id = $3 OR number = $4 "
+      + "LIMIT 1) AS document_id, 1 AS n) "
+      + "SELECT facts.*, EXISTS (SELECT 1 FROM {schema}.role_grant g WHERE g.user_id = $5 AND g.revoked_at IS NULL "
+      + "AND g.role = ANY($6::text[])) AS permitted FROM (" + FACTS_IN + ") facts";
+
+  private static final Map<String, String> LOOKUPS = new ConcurrentHashMap<>();
+
+  /** The point-of-use statement for a tenant schema (a registry name such as {@code t_acme}). */
+  public static String lookupStatement(String schema) {
+    if (!SCHEMA_NAME.matcher(schema).matches()) {
+      throw new IllegalArgumentException("Not a tenant schema: " + schema);
+    }
+    return LOOKUPS.computeIfAbsent(schema, name -> LOOKUP_IN.replace(SCHEMA, "\"" + name + "\"."));
+  }
+
+  /**
+   * The facts of one person (by id or employee number) and one document (by id or number), and whether the caller
+   * holds one of {@code roles}: the point-of-use check. Unknown keys leave the person's or the document's columns null.
+   */
+  public Future<Lookup> lookup(SqlClient client, String schema, UUID personId, String employeeNumber, UUID documentId,
+                               String documentNumber, String callerId, Set<String> roles) {
+    return client.preparedQuery(lookupStatement(schema))
+        .execute(Tuple.of(personId, employeeNumber, documentId, documentNumber, callerId, roles.toArray(String[]::new)))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Lookup(toFacts(row), row.getBoolean("permitted"));
+        });
+  }
+
+  /** The facts of a point-of-use check, and whether the caller may ask it at all. */
+  public record Lookup(StatusFacts facts, boolean permitted) {
   }
 
   /** The facts of each (person, document) pair, in the order given. */
