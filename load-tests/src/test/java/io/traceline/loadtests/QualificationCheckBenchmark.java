@@ -54,13 +54,23 @@ public final class QualificationCheckBenchmark {
 
     private static final double NANOS_PER_MS = 1e6;
 
+    /** The platform's database, reached as the schemas' owner (-DjdbcUrl, -DjdbcUser, -DjdbcPassword). */
+    record Database(String url, String user, String password) {
+        static Database fromSystemProperties() {
+            return new Database(System.getProperty("jdbcUrl", "jdbc:postgresql://localhost:54329/traceline"),
+                    System.getProperty("jdbcUser", "postgres"), System.getProperty("jdbcPassword", ""));
+        }
+
+        Connection connect() throws SQLException {
+            return DriverManager.getConnection(url, user, password);
+        }
+    }
+
     private final LoadTestSettings settings;
     private final SetupHttp http = new SetupHttp();
     private final PlatformSetup setup;
-    private final String jdbcUrl;
-    private final String jdbcUser;
-    private final String jdbcPassword;
-    private final String password;
+    private final Database database = Database.fromSystemProperties();
+    private final String password = System.getProperty("benchPassword", "Qualification-bench-1");
     private final Connection owner;
     private String machineId;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -87,11 +97,7 @@ public final class QualificationCheckBenchmark {
     private QualificationCheckBenchmark(LoadTestSettings settings) throws SQLException {
         this.settings = settings;
         this.setup = new PlatformSetup(settings, http);
-        this.jdbcUrl = System.getProperty("jdbcUrl", "jdbc:postgresql://localhost:54329/traceline");
-        this.jdbcUser = System.getProperty("jdbcUser", "postgres");
-        this.jdbcPassword = System.getProperty("jdbcPassword", "");
-        this.password = System.getProperty("benchPassword", "Qualification-bench-1");
-        this.owner = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword);
+        this.owner = database.connect();
     }
 
     public static void main(String[] args) throws Exception {
@@ -110,7 +116,7 @@ public final class QualificationCheckBenchmark {
 
     private void run(String slug, int people, int documents, int rate, int seconds, int warmupSeconds) throws Exception {
         setup.awaitPlatformAndKeycloak();
-        log("platform " + settings.baseUrl() + ", database " + jdbcUrl + "; people=" + people + " documents=" + documents
+        log("platform " + settings.baseUrl() + ", database " + database.url() + "; people=" + people + " documents=" + documents
                 + " rate=" + rate + "/s seconds=" + seconds);
         Instant start = Instant.now();
         FanOutTenant tenant = FanOutTenant.prepare(setup, settings, http, owner, slug, people, password);
@@ -320,7 +326,7 @@ public final class QualificationCheckBenchmark {
         BlockingQueue<PreparedStatement> statements = new ArrayBlockingQueue<>(connections);
         List<Connection> opened = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
-            Connection connection = DriverManager.getConnection(jdbcUrl, jdbcUser, jdbcPassword);
+            Connection connection = database.connect();
             try (Statement sql = connection.createStatement()) {
                 sql.execute("SET search_path = " + tenant.schema());
             }

@@ -1,8 +1,6 @@
 package io.traceline.platform.qualifications;
 
-import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 
 import io.traceline.platform.audit.ReasonForChange;
 import io.traceline.platform.http.ApiRequest;
@@ -12,7 +10,6 @@ import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.Responses;
 import io.traceline.platform.http.TenantGate;
 import io.traceline.platform.qualifications.internal.PersonQualificationRepository;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -39,13 +36,13 @@ public final class QualificationHandlers {
 
   public void personView(RoutingContext rc) {
     ApiRequest request = ApiRequest.of(rc);
-    page(rc, limit -> views.ofPerson(TenantGate.tenant(rc), BearerAuthentication.caller(rc), uuid(request.path("personId")),
-        uuid(request.query("after")), limit));
+    Responses.page(rc, limit -> views.ofPerson(TenantGate.tenant(rc), BearerAuthentication.caller(rc),
+        uuid(request.path("personId")), uuid(request.query("after")), limit));
   }
 
   public void documentView(RoutingContext rc) {
     ApiRequest request = ApiRequest.of(rc);
-    page(rc, limit -> views.ofDocument(TenantGate.tenant(rc), BearerAuthentication.caller(rc),
+    Responses.page(rc, limit -> views.ofDocument(TenantGate.tenant(rc), BearerAuthentication.caller(rc),
         uuid(request.path("documentId")), uuid(request.query("after")), limit));
   }
 
@@ -55,18 +52,14 @@ public final class QualificationHandlers {
     String reason = ReasonForChange.require(body);
     qualifications.grant(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc),
             uuid(request.path("personId")), body, reason)
-        .onSuccess(created -> {
-          rc.response().putHeader("Location", "/api/v1/t/" + TenantGate.tenant(rc).slug() + "/qualifications/"
-              + created.getString("id"));
-          IfMatch.etag(rc, created.getInteger("revision"));
-          Responses.json(rc, 201, created);
-        })
+        .onSuccess(created -> Responses.created(rc, "/api/v1/t/" + TenantGate.tenant(rc).slug() + "/qualifications/"
+            + created.getString("id"), created))
         .onFailure(rc::fail);
   }
 
   public void list(RoutingContext rc) {
     ApiRequest request = ApiRequest.of(rc);
-    page(rc, limit -> qualifications.list(TenantGate.tenant(rc), BearerAuthentication.caller(rc),
+    Responses.page(rc, limit -> qualifications.list(TenantGate.tenant(rc), BearerAuthentication.caller(rc),
         new PersonQualificationRepository.Filter(uuid(request.query("personId")), request.query("kind"),
             uuid(request.query("documentId")), request.query("status")), uuid(request.query("after")), limit));
   }
@@ -99,13 +92,6 @@ public final class QualificationHandlers {
   private static void versioned(RoutingContext rc, int status, JsonObject qualification) {
     IfMatch.etag(rc, qualification.getInteger("revision"));
     Responses.json(rc, status, qualification);
-  }
-
-  private static void page(RoutingContext rc, Function<Integer, Future<List<JsonObject>>> query) {
-    int limit = ApiRequest.of(rc).limit();
-    query.apply(limit + 1)
-        .onSuccess(found -> Responses.page(rc, found, limit, item -> item, item -> item.getString("id")))
-        .onFailure(rc::fail);
   }
 
   private static UUID qualificationId(RoutingContext rc) {

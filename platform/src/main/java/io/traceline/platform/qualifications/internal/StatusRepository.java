@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -139,11 +141,7 @@ public final class StatusRepository {
     return connection.preparedQuery(pairs + FACTS)
         .execute(Tuple.tuple().addArrayOfUUID(personIds.toArray(UUID[]::new))
             .addArrayOfUUID(documentIds.toArray(UUID[]::new)))
-        .map(rows -> {
-          List<StatusFacts> found = new ArrayList<>();
-          rows.forEach(row -> found.add(toFacts(row)));
-          return found;
-        });
+        .map(rows -> each(rows, StatusRepository::toFacts));
   }
 
   /**
@@ -159,11 +157,7 @@ public final class StatusRepository {
             + "UNION SELECT a.person_id FROM training_assignment a WHERE a.document_id = $1 AND a.status = 'completed') people "
             + "WHERE $2::uuid IS NULL OR person_id > $2 ORDER BY person_id LIMIT $3")
         .execute(Tuple.of(documentId, after, limit))
-        .map(rows -> {
-          List<UUID> ids = new ArrayList<>();
-          rows.forEach(row -> ids.add(row.getUUID("person_id")));
-          return ids;
-        });
+        .map(rows -> each(rows, row -> row.getUUID("person_id")));
   }
 
   /** One item of a person's qualification view: a document (its id) or a qualification that is not one (its id). */
@@ -185,11 +179,13 @@ public final class StatusRepository {
             + "UNION ALL SELECT q.id, false FROM person_qualification q WHERE q.person_id = $1) items "
             + "WHERE $2::uuid IS NULL OR id > $2 ORDER BY id LIMIT $3")
         .execute(Tuple.of(personId, after, limit))
-        .map(rows -> {
-          List<ViewKey> keys = new ArrayList<>();
-          rows.forEach(row -> keys.add(new ViewKey(row.getUUID("id"), row.getBoolean("document"))));
-          return keys;
-        });
+        .map(rows -> each(rows, row -> new ViewKey(row.getUUID("id"), row.getBoolean("document"))));
+  }
+
+  private static <T> List<T> each(RowSet<Row> rows, Function<Row, T> map) {
+    List<T> found = new ArrayList<>(rows.size());
+    rows.forEach(row -> found.add(map.apply(row)));
+    return found;
   }
 
   private static StatusFacts toFacts(Row row) {
