@@ -23,3 +23,4 @@ REVOKE DELETE, TRUNCATE ON ${schema}.site, ${schema}.department, ${schema}.job_r
 REVOKE DELETE, TRUNCATE ON ${schema}.training_requirement, ${schema}.training_assignment FROM ${role};
 REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.training_completion, ${schema}.training_content_opening, ${schema}.assessment_attempt_grant FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.assessment_question, ${schema}.assessment_attempt, ${schema}.training_event FROM ${role};
+REVOKE DELETE, TRUNCATE ON ${schema}.person_qualification FROM ${role};

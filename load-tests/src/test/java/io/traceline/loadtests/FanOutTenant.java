@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -35,6 +36,8 @@ final class FanOutTenant {
     private final String approverUsername;
     private final String password;
     private final PasswordGrant approver;
+    private String organizationId;
+    private boolean created;
     private String jobRoleId;
 
     FanOutTenant(SetupHttp http, URI baseUrl, String slug, String authorId, PasswordGrant author, String approverId,
@@ -50,8 +53,54 @@ final class FanOutTenant {
         this.approver = approver;
     }
 
+    /**
+     * Provisions (or reuses) the tenant with its own two logins: the author, its first admin, and the approver, a member
+     * of its organization only (Keycloak's password check grows slow for a user in a thousand organizations: about 2 s
+     * per login at 1,300); then the application roles and {@code people} people holding {@link #JOB_ROLE}.
+     */
+    static FanOutTenant prepare(PlatformSetup setup, LoadTestSettings settings, SetupHttp http, Connection owner,
+            String slug, int people, String password) throws SQLException {
+        Instant start = Instant.now();
+        String domain = slug.replace("_", "") + ".bench.example";
+        String author = "author@" + domain;
+        String approver = "approver@" + domain;
+        KeycloakAdmin keycloak = setup.keycloakAdmin();
+        PlatformSetup.Provisioned provisioned = setup.provisionTenant(slug, "Fan-out " + slug, author, "Fay", "Author");
+        String authorId = provisioned.tenant().path("firstAdmin").path("userId").asText("");
+        if (authorId.isEmpty()) {
+            authorId = keycloak.userIdByEmail(author);
+        }
+        // The first admin's password is temporary (or an earlier run set it): replace it.
+        keycloak.makeUsableWithPassword(authorId, password);
+        String approverId = keycloak.ensureUser(approver, "Abe", "Approver", password);
+        String organizationId = provisioned.tenant().path("organizationId").asText();
+        keycloak.addOrganizationMember(organizationId, approverId);
+        String scope = "openid organization:" + slug;
+        FanOutTenant tenant = new FanOutTenant(http, settings.baseUrl(), slug, authorId,
+                PasswordGrant.user(http, settings.keycloakUrl(), settings.realm(), settings.portalClientId(), author,
+                        password, scope),
+                approverId, approver, password,
+                PasswordGrant.user(http, settings.keycloakUrl(), settings.realm(), settings.portalClientId(), approver,
+                        password, scope));
+        tenant.organizationId = organizationId;
+        tenant.created = provisioned.created();
+        tenant.grantRoles();
+        long holders = tenant.ensurePeople(owner, people);
+        if (holders != people) {
+            throw new IllegalStateException(slug + " has " + holders + " people holding " + JOB_ROLE
+                    + ", not " + people + ": use another -DsingleTenant / -DtenantPrefix");
+        }
+        PlatformSetup.log(slug + (tenant.created ? " created" : " reused") + " with " + people + " people in "
+                + Duration.between(start, Instant.now()).toMillis() + " ms");
+        return tenant;
+    }
+
     String slug() {
         return slug;
+    }
+
+    String organizationId() {
+        return organizationId;
     }
 
     String schema() {
@@ -77,7 +126,8 @@ final class FanOutTenant {
         }
     }
 
-    private void grant(String userId, String role) {
+    /** Grants the application role to a member of the tenant (a conflict means it is held already). */
+    void grant(String userId, String role) {
         SetupHttp.Response granted = http.sendJson("POST", URI.create(api + "/role-grants"), author.accessToken(),
                 SetupHttp.JSON.createObjectNode().put("userId", userId).put("role", role)
                         .put("reason", "Fan-out benchmark: " + role));

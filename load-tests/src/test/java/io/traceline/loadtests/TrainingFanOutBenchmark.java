@@ -191,42 +191,9 @@ public final class TrainingFanOutBenchmark {
     // ---------------------------------------------------------------------------------------------------------------
     // Setup
 
-    /**
-     * Provisions (or reuses) the tenant with its own two logins: the author, its first admin, and the approver, a member
-     * of its organization only (Keycloak's password check grows slow for a user in a thousand organizations: about 2 s
-     * per login at 1,300); then the application roles and the people.
-     */
+    /** The tenant with its logins, roles and {@code people} people (see {@link FanOutTenant#prepare}). */
     private FanOutTenant tenant(String slug, int people) throws SQLException {
-        Instant start = Instant.now();
-        String domain = slug.replace("_", "") + ".bench.example";
-        String author = "author@" + domain;
-        String approver = "approver@" + domain;
-        KeycloakAdmin keycloak = setup.keycloakAdmin();
-        PlatformSetup.Provisioned provisioned = setup.provisionTenant(slug, "Fan-out " + slug, author, "Fay", "Author");
-        String authorId = provisioned.tenant().path("firstAdmin").path("userId").asText("");
-        if (authorId.isEmpty()) {
-            authorId = keycloak.userIdByEmail(author);
-        }
-        // The first admin's password is temporary (or an earlier run set it): replace it.
-        keycloak.makeUsableWithPassword(authorId, password);
-        String approverId = keycloak.ensureUser(approver, "Abe", "Approver", password);
-        keycloak.addOrganizationMember(provisioned.tenant().path("organizationId").asText(), approverId);
-        String scope = "openid organization:" + slug;
-        FanOutTenant tenant = new FanOutTenant(http, settings.baseUrl(), slug, authorId,
-                PasswordGrant.user(http, settings.keycloakUrl(), settings.realm(), settings.portalClientId(), author,
-                        password, scope),
-                approverId, approver, password,
-                PasswordGrant.user(http, settings.keycloakUrl(), settings.realm(), settings.portalClientId(), approver,
-                        password, scope));
-        tenant.grantRoles();
-        long holders = tenant.ensurePeople(owner, people);
-        if (holders != people) {
-            throw new IllegalStateException(slug + " has " + holders + " people holding " + FanOutTenant.JOB_ROLE
-                    + ", not " + people + ": use another -DsingleTenant / -DtenantPrefix");
-        }
-        log(slug + (provisioned.created() ? " created" : " reused") + " with " + people + " people in "
-                + Duration.between(start, Instant.now()).toMillis() + " ms");
-        return tenant;
+        return FanOutTenant.prepare(setup, settings, http, owner, slug, people, password);
     }
 
     /**

@@ -100,6 +100,7 @@ public final class Components {
   final CompletionHandlers completionHandlers;
   final QuestionBankHandlers questionBankHandlers;
   final AssessmentHandlers assessmentHandlers;
+  final io.traceline.platform.qualifications.QualificationFeature qualifications;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
@@ -164,6 +165,8 @@ public final class Components {
     this.peopleHandlers = new PeopleHandlers(new PeopleService(tenantScope, auditTrail, roleCheck, training.triggers),
         new HoldingService(tenantScope, auditTrail, roleCheck, training.triggers),
         new BulkUpsertService(tenantScope, auditTrail, roleCheck, training.triggers));
+    this.qualifications = new io.traceline.platform.qualifications.QualificationFeature(pool, tenantScope, auditTrail,
+        roleCheck, meters);
   }
 
   /** The parts that need I/O to build: the realm's OIDC metadata and keys, and the API contract. */

@@ -143,6 +143,15 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getMyAssessmentAttempt").addHandler(components.assessmentHandlers::get);
     api.getRoute("submitAssessmentAttempt").addHandler(components.assessmentHandlers::submit);
     api.getRoute("grantAssessmentAttempts").addHandler(components.assessmentHandlers::grant);
+    io.traceline.platform.qualifications.QualificationHandlers qualifications = components.qualifications.handlers;
+    api.getRoute("checkQualification").addHandler(qualifications::check);
+    api.getRoute("listPersonQualifications").addHandler(qualifications::personView);
+    api.getRoute("listDocumentQualifications").addHandler(qualifications::documentView);
+    api.getRoute("grantQualification").addHandler(qualifications::grant);
+    api.getRoute("listQualifications").addHandler(qualifications::list);
+    api.getRoute("getQualification").addHandler(qualifications::get);
+    api.getRoute("updateQualification").addHandler(qualifications::update);
+    api.getRoute("revokeQualification").addHandler(qualifications::revoke);
     // Authentication and the tenant wall (the main router's gates) run before contract validation, so a stranger learns
     // nothing from validation errors; the contract's security scheme documents them for clients.
     api.getRoutes().forEach(route -> route.setDoSecurity(false));

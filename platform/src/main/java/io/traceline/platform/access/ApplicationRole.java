@@ -15,7 +15,9 @@ public enum ApplicationRole {
   SUPERVISOR("supervisor"),
   EMPLOYEE("employee"),
   AUDITOR("auditor"),
-  SPONSOR_VIEWER("sponsor-viewer");
+  SPONSOR_VIEWER("sponsor-viewer"),
+  /** Machine clients (MES, LIMS, kiosks) that ask the point-of-use qualification check and nothing else (TRN-6). */
+  QUALIFICATION_CHECK("qualification-check");
 
   private final String id;
 

@@ -23,9 +23,27 @@ public final class Responses {
         .end(body.encode());
   }
 
+  /** Answers 201 with a record just created: where it lives ({@code Location}) and its revision as the ETag. */
+  public static void created(RoutingContext rc, String location, JsonObject record) {
+    rc.response().putHeader(HttpHeaders.LOCATION, location);
+    IfMatch.etag(rc, record.getInteger("revision"));
+    json(rc, 201, record);
+  }
+
   /** Answers 200 with the future's JSON, or the failure as a problem. */
   public static void ok(RoutingContext rc, Future<JsonObject> result) {
     result.onSuccess(body -> json(rc, 200, body)).onFailure(rc::fail);
+  }
+
+  /**
+   * Answers a cursor page of JSON items whose {@code id} is the cursor: {@code query} is asked for one item more than the
+   * request's {@code limit}, which tells whether there is a next page.
+   */
+  public static void page(RoutingContext rc, Function<Integer, Future<List<JsonObject>>> query) {
+    int limit = ApiRequest.of(rc).limit();
+    query.apply(limit + 1)
+        .onSuccess(found -> page(rc, found, limit, item -> item, item -> item.getString("id")))
+        .onFailure(rc::fail);
   }
 
   /**

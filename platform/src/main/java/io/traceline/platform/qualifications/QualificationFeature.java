@@ -1,0 +1,23 @@
+package io.traceline.platform.qualifications;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.traceline.platform.access.RoleCheck;
+import io.traceline.platform.audit.AuditTrail;
+import io.traceline.tenants.TenantScope;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * Qualifications, assembled: the handlers the platform routes, and the service other features call in their
+ * transactions (a trainer's qualification on a document, a person's status).
+ */
+public final class QualificationFeature {
+
+  public final QualificationHandlers handlers;
+  public final QualificationService service = new QualificationService();
+
+  public QualificationFeature(Pool pool, TenantScope tenantScope, AuditTrail audit, RoleCheck roles,
+                              MeterRegistry meters) {
+    this.handlers = new QualificationHandlers(new QualificationCheckService(pool, meters),
+        new QualificationViewService(tenantScope, roles), new PersonQualificationService(tenantScope, audit, roles));
+  }
+}
