@@ -105,6 +105,9 @@ final class QualificationFixture {
         .stream().map(JsonObject.class::cast)
         .filter(a -> a.getJsonObject("version").getString("id").equals(version.getString("id")))
         .findFirst().orElseThrow(() -> new AssertionError("No open assignment of version " + version.getString("id")));
+    // Read-and-acknowledge: the learner opens the version first.
+    assertThat(api.getBytes(tenant.path("/me/training/" + assignment.getString("id") + "/content"), token).statusCode())
+        .isEqualTo(200);
     Api.Response done = api.post(tenant.path("/me/training/" + assignment.getString("id") + "/acknowledgement"), token,
         new JsonObject().put("reauthentication", DocumentFlow.password(learner)));
     assertThat(done.status()).as(done.toString()).isEqualTo(201);
