@@ -189,6 +189,11 @@ final class FanOutTenant {
 
     /** A new document mapped to the job role, with a drafted version and its file: ready to submit. */
     Revision draft(String title) {
+        return draft(title, SetupHttp.JSON.createObjectNode().put("method", "read-and-acknowledge"));
+    }
+
+    /** As {@link #draft(String)}, trained by the method (and its settings, e.g. passScore) in {@code training}. */
+    Revision draft(String title, ObjectNode training) {
         String token = author.accessToken();
         JsonNode document = require(http.sendJson("POST", URI.create(api + "/documents"), token,
                 SetupHttp.JSON.createObjectNode().put("title", title).put("type", "sop").put("ownerId", authorId)
@@ -196,8 +201,8 @@ final class FanOutTenant {
                 201, "creating a document in " + slug).json();
         String documentId = document.path("id").asText();
         JsonNode requirement = require(http.sendJson("POST", URI.create(api + "/training-requirements"), token,
-                SetupHttp.JSON.createObjectNode().put("documentId", documentId).put("jobRoleId", jobRoleId)
-                        .put("method", "read-and-acknowledge").put("reason", "Fan-out benchmark: everyone reads it")),
+                training.deepCopy().put("documentId", documentId).put("jobRoleId", jobRoleId)
+                        .put("reason", "Benchmark: everyone holding " + JOB_ROLE + " trains on it")),
                 201, "mapping the document to " + JOB_ROLE + " in " + slug).json();
         return version(documentId, requirement.path("id").asText(), title);
     }
@@ -261,7 +266,12 @@ final class FanOutTenant {
                 .put("password", password);
     }
 
-    private String versionPath(Revision revision) {
+    /** The author's token (document-author and the tenant's first admin). */
+    String authorToken() {
+        return author.accessToken();
+    }
+
+    String versionPath(Revision revision) {
         return api + "/documents/" + revision.documentId() + "/versions/" + revision.versionId();
     }
 

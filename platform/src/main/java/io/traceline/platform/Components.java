@@ -25,6 +25,8 @@ import io.traceline.platform.records.RecordVersions;
 import io.traceline.platform.settings.TenantSettingsHandlers;
 import io.traceline.platform.training.TrainingFeature;
 import io.traceline.platform.training.TrainingHandlers;
+import io.traceline.platform.training.file.TrainingFileHandlers;
+import io.traceline.platform.training.file.TrainingFileService;
 import io.traceline.platform.training.TrainingTriggers;
 import io.traceline.platform.training.CompletionHandlers;
 import io.traceline.platform.training.assessment.AssessmentHandlers;
@@ -106,6 +108,7 @@ public final class Components {
   final ObservationHandlers observationHandlers;
   final SessionHandlers sessionHandlers;
   final io.traceline.platform.qualifications.QualificationFeature qualifications;
+  final TrainingFileHandlers trainingFileHandlers;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
@@ -175,6 +178,8 @@ public final class Components {
         new BulkUpsertService(tenantScope, auditTrail, roleCheck, training.triggers));
     this.qualifications = new io.traceline.platform.qualifications.QualificationFeature(pool, tenantScope, auditTrail,
         roleCheck, meters);
+    this.trainingFileHandlers = new TrainingFileHandlers(new TrainingFileService(tenantScope, roleCheck, signatures,
+        qualifications.views), workers);
   }
 
   /** The parts that need I/O to build: the realm's OIDC metadata and keys, and the API contract. */

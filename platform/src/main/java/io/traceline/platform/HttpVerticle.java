@@ -132,6 +132,9 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("recordLateCompletion").addHandler(components.completionHandlers::recordLate);
     api.getRoute("listTrainingCompletions").addHandler(components.completionHandlers::list);
     api.getRoute("getTrainingCompletion").addHandler(components.completionHandlers::get);
+    api.getRoute("getTrainingCertificate").addHandler(components.trainingFileHandlers::certificate);
+    api.getRoute("getPersonTrainingFile").addHandler(components.trainingFileHandlers::personFile);
+    api.getRoute("getMyTrainingFile").addHandler(components.trainingFileHandlers::myFile);
     api.getRoute("listAssessmentQuestions").addHandler(components.questionBankHandlers::list);
     api.getRoute("createAssessmentQuestion").addHandler(components.questionBankHandlers::create);
     api.getRoute("getAssessmentQuestion").addHandler(components.questionBankHandlers::get);

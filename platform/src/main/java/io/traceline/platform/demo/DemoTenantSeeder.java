@@ -126,7 +126,8 @@ public final class DemoTenantSeeder {
         .compose(tenant -> workers.executeBlocking(() -> ensureDemoLogins(tenant.organizationId()), false)
             .compose(userIds -> tenantScope.inTransaction(tenant.schemaName(), connection -> seedPeople(connection, userIds)
                 .compose(v -> new DemoDocuments(audit, documentPeople(userIds)).seed(connection))
-                .compose(v -> new DemoTraining(jobs, fanOutChunk).seed(connection, SLUG)))))
+                .compose(v -> new DemoTraining(jobs, fanOutChunk).seed(connection, SLUG))
+                .compose(v -> new DemoQuestionBanks(audit).seed(connection)))))
         .onSuccess(v -> LOG.info("Demo tenant '{}' ready: sign in as {} / {}", SLUG, ADMIN_EMAIL, PASSWORD));
   }
 

@@ -16,7 +16,8 @@ import io.vertx.sqlclient.Tuple;
 /**
  * The demo's training matrix: each department's documents map to the job roles that work under them (aseptic
  * procedures to operators and supervisors, laboratory ones to the QC roles, EHS ones to everyone …), with methods by
- * risk (high: assessment or on-the-job, medium: classroom or read-and-acknowledge, low: read-and-acknowledge) and
+ * risk (high: on-the-job for production work instructions, else an assessment; medium: classroom for SOPs, else
+ * read-and-acknowledge; low: read-and-acknowledge) and
  * yearly recertification for fill-finish. Each effective document's fan-out is enqueued like any other, so the demo's
  * assignments are made by the job runtime, due from the day the demo was seeded.
  */
@@ -59,7 +60,8 @@ final class DemoTraining {
             + "CASE WHEN d.department = 'FIL' THEN 12 END, 'read-and-acknowledge', $3 "
             + "FROM document d JOIN unnest($1::text[], $2::text[]) AS map (department, role) ON map.department = d.department "
             + "JOIN job_role j ON j.code = map.role "
-            + "CROSS JOIN LATERAL (SELECT CASE WHEN d.risk_class = 'high' AND d.department IN ('FIL', 'MFG') THEN 'on-the-job' "
+            + "CROSS JOIN LATERAL (SELECT CASE WHEN d.risk_class = 'high' AND d.department IN ('FIL', 'MFG') "
+            + "AND d.type = 'work-instruction' THEN 'on-the-job' "
             + "WHEN d.risk_class = 'high' THEN 'assessment' WHEN d.risk_class = 'medium' AND d.type = 'sop' THEN 'classroom' "
             + "ELSE 'read-and-acknowledge' END AS method) m "
             + "WHERE d.status = 'effective'")

@@ -53,6 +53,10 @@ public final class ProblemResponder implements Handler<RoutingContext> {
     if (problem.status() == 405) {
       rc.response().putHeader(HttpHeaders.ALLOW, allowedMethods(rc));
     }
+    if (problem.status() == 503) {
+      // Busy or contention: nothing was done and a retry soon is likely to succeed.
+      rc.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+    }
     rc.response()
         .setStatusCode(problem.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE)
@@ -76,6 +80,10 @@ public final class ProblemResponder implements Handler<RoutingContext> {
     }
     if (failure instanceof PgException pg) {
       return fromDatabase(pg);
+    }
+    Problem overload = overload(failure);
+    if (overload != null) {
+      return overload;
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : rc.statusCode();
     if (failure != null && !(failure instanceof HttpException)) {
@@ -158,6 +166,18 @@ public final class ProblemResponder implements Handler<RoutingContext> {
       return;
     }
     nested.forEach(child -> collectLeafErrors(child, into));
+  }
+
+  /**
+   * The platform at capacity: every database connection busy and the pool's wait queue full, or no connection within
+   * the pool's timeout. Nothing was done; the client may retry shortly (503 with Retry-After), which is a different
+   * thing to tell it than an internal error. Null for any other failure.
+   */
+  static Problem overload(Throwable failure) {
+    boolean busy = failure instanceof io.vertx.core.http.ConnectionPoolTooBusyException
+        // The SQL pool's timeout is a plain VertxException; its message is all that tells it apart.
+        || (failure instanceof io.vertx.core.VertxException && "Timeout waiting for connection".equals(failure.getMessage()));
+    return busy ? Problem.of(503, "busy", "Busy", "The service is at capacity; retry the request shortly") : null;
   }
 
   /** SQLSTATEs that a request can cause; anything else is the server's fault. */

@@ -67,6 +67,8 @@ public final class JobRuntime extends VerticleBase {
   private long gaugeTimer;
   private boolean ticking;
   private boolean tickAgain;
+  /** A job of several chunks was planned in a transaction now ending: the other members should look for its chunks. */
+  private boolean chunksForOthers;
   /** Counts ticks: a worker that found nothing looks again when a tick (a wake-up) came while it was looking. */
   private long ticks;
   private boolean stopping;
@@ -175,6 +177,10 @@ public final class JobRuntime extends VerticleBase {
           for (int chunk = 0; chunk < Math.max(1, count); chunk++) {
             rows.add(Tuple.of(job.id(), chunk, member.partitionOf(job.id() + ":" + chunk)));
           }
+          if (rows.size() > 1) {
+            // Its chunks belong to the partitions of every member: once this transaction commits, tell them.
+            chunksForOthers = true;
+          }
           return repository.markPlanned(connection, job.id(), rows).map(rows.size());
         })
         .map(count -> {
@@ -218,6 +224,10 @@ public final class JobRuntime extends VerticleBase {
     Set<Integer> owned = member.ownedPartitions();
     long tickAtStart = ticks;
     planOne(owned).compose(planned -> planned ? Future.succeededFuture(true) : runOneChunk(owned)).onComplete(result -> {
+      if (chunksForOthers) {
+        chunksForOthers = false;
+        member.wakeAll("chunks planned");
+      }
       if (!stopping && result.succeeded() && (result.result() || ticks != tickAtStart)) {
         work();
         return;

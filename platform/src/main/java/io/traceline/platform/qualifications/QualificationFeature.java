@@ -14,10 +14,13 @@ public final class QualificationFeature {
 
   public final QualificationHandlers handlers;
   public final QualificationService service = new QualificationService();
+  /** A person's and a document's qualifications, also on a caller's connection (a training file shows them). */
+  public final QualificationViewService views;
 
   public QualificationFeature(Pool pool, TenantScope tenantScope, AuditTrail audit, RoleCheck roles,
                               MeterRegistry meters) {
-    this.handlers = new QualificationHandlers(new QualificationCheckService(pool, meters),
-        new QualificationViewService(tenantScope, roles), new PersonQualificationService(tenantScope, audit, roles));
+    this.views = new QualificationViewService(tenantScope, roles);
+    this.handlers = new QualificationHandlers(new QualificationCheckService(pool, meters), views,
+        new PersonQualificationService(tenantScope, audit, roles));
   }
 }

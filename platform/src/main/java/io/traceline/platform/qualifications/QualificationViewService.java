@@ -42,8 +42,16 @@ public final class QualificationViewService {
   public Future<List<JsonObject>> ofPerson(TenantContext tenant, Caller caller, UUID personId, UUID after, int limit) {
     return tenantScope.inTransaction(tenant.schemaName(), connection -> readable(connection, caller, personId)
         .compose(v -> references.personExists(connection, personId))
-        .compose(exists -> exists ? statuses.viewOfPerson(connection, personId, after, limit)
-            : Future.failedFuture(ProblemException.notFound("No person " + personId)))
+        .compose(exists -> exists ? ofPerson(connection, personId, after, limit)
+            : Future.failedFuture(ProblemException.notFound("No person " + personId))));
+  }
+
+  /**
+   * Up to {@code limit} of the person's qualifications after {@code after}, on the caller's connection and without
+   * an access check: for features that show them inside a record they already checked access to (a training file).
+   */
+  public Future<List<JsonObject>> ofPerson(SqlConnection connection, UUID personId, UUID after, int limit) {
+    return statuses.viewOfPerson(connection, personId, after, limit)
         .compose(keys -> {
           List<UUID> documents = keys.stream().filter(StatusRepository.ViewKey::document).map(StatusRepository.ViewKey::id)
               .toList();
@@ -60,7 +68,7 @@ public final class QualificationViewService {
                 keys.forEach(key -> page.add(items.get(key.id())));
                 return page;
               }));
-        }));
+        });
   }
 
   /** A page of the document's qualification list, one item per person in person-id order. */

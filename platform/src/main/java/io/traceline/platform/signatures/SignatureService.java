@@ -279,6 +279,11 @@ public final class SignatureService {
         signatures.ofRecord(connection, recordType, recordId, version));
   }
 
+  /** One signature, on the caller's connection; null when there is none. */
+  public Future<Signature> find(SqlConnection connection, UUID id) {
+    return signatures.find(connection, id);
+  }
+
   /** Every signature of a record (all its versions), on the caller's connection. */
   public Future<List<Signature>> ofRecord(SqlConnection connection, String recordType, String recordId) {
     return signatures.ofRecord(connection, recordType, recordId, null);

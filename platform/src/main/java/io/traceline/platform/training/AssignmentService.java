@@ -21,7 +21,8 @@ import io.vertx.core.json.JsonObject;
  */
 public final class AssignmentService {
 
-  static final Set<String> READERS = Set.of(ApplicationRole.TRAINING_ADMIN.id(), ApplicationRole.QUALITY_MANAGER.id(),
+  /** Who reads everyone's training: training and quality staff, tenant admins, auditors. */
+  public static final Set<String> READERS = Set.of(ApplicationRole.TRAINING_ADMIN.id(), ApplicationRole.QUALITY_MANAGER.id(),
       ApplicationRole.TENANT_ADMIN.id(), ApplicationRole.AUDITOR.id());
 
   private final TenantScope tenantScope;

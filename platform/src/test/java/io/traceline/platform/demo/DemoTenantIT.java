@@ -155,8 +155,23 @@ class DemoTenantIT {
           + "ON p.id = a.person_id WHERE p.status <> 'active'")).isZero();
       // The demo employee has training to do.
       String employee = shared.tokens().password("employee@meridian-bio.example", DemoTenantSeeder.PASSWORD);
-      Api.Response mine = new Api("http://localhost:" + ignored.httpPort()).get("/api/v1/t/meridian/me/training", employee);
+      Api api = new Api("http://localhost:" + ignored.httpPort());
+      Api.Response mine = api.get("/api/v1/t/meridian/me/training?limit=200", employee);
       assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
+      // Every document trained by assessment has a question bank on its effective version, so the demo's learners
+      // can take it: the employee starts an attempt on one of theirs and gets questions without the key.
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_requirement r JOIN t_meridian.document_version v "
+          + "ON v.document_id = r.document_id AND v.state = 'effective' WHERE r.active AND r.method = 'assessment' "
+          + "AND (SELECT count(*) FROM t_meridian.assessment_question q WHERE q.version_id = v.id AND q.active) < 4"))
+          .isZero();
+      io.vertx.core.json.JsonObject assessment = mine.json().getJsonArray("items").stream()
+          .map(io.vertx.core.json.JsonObject.class::cast).filter(a -> "assessment".equals(a.getString("method")))
+          .findFirst().orElseThrow(() -> new AssertionError("the demo employee has no assessment to take"));
+      Api.Response attempt = api.post("/api/v1/t/meridian/me/training/" + assessment.getString("id") + "/attempts",
+          employee, new io.vertx.core.json.JsonObject());
+      assertThat(attempt.status()).as(attempt.toString()).isEqualTo(201);
+      assertThat(attempt.json().getJsonArray("questions")).hasSizeGreaterThanOrEqualTo(4);
+      assertThat(attempt.body()).doesNotContain("\"correct\"");
     }
   }
 

@@ -18,6 +18,25 @@ class ProblemResponderTest {
   private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
   @Nested
+  @DisplayName("the platform at capacity")
+  class Overload {
+
+    @Test
+    @DisplayName("a full connection-pool wait queue or a pool timeout is a 503 'busy' (retry shortly), not an internal error; other failures are not")
+    void poolExhaustionIsBusy() {
+      Problem full = ProblemResponder.overload(new io.vertx.core.http.ConnectionPoolTooBusyException(
+          "Connection pool reached max wait queue size of 32"));
+      Problem timeout = ProblemResponder.overload(new io.vertx.core.VertxException("Timeout waiting for connection"));
+
+      assertThat(full.status()).isEqualTo(503);
+      assertThat(full.toJson("/x", TRACE_ID).getString("type")).endsWith("/busy");
+      assertThat(timeout.status()).isEqualTo(503);
+      assertThat(ProblemResponder.overload(new io.vertx.core.VertxException("Connection refused"))).isNull();
+      assertThat(ProblemResponder.overload(new IllegalStateException("boom"))).isNull();
+    }
+  }
+
+  @Nested
   @DisplayName("collapsing the schema validator's errors to one list of fields")
   class MostSpecificPerField {
 

@@ -97,9 +97,15 @@ public final class Api {
 
   /** GETs raw bytes (a download). */
   public java.net.http.HttpResponse<byte[]> getBytes(String path, String token) {
+    return getBytes(path, token, "*/*");
+  }
+
+  /** GETs raw bytes asking for the {@code accept} media types (content negotiation). */
+  public java.net.http.HttpResponse<byte[]> getBytes(String path, String token, String accept) {
     try {
       return client.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
-          .header("Authorization", "Bearer " + token).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+          .header("Authorization", "Bearer " + token).header("Accept", accept).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new IllegalStateException("GET " + path + " failed: " + e, e);
     } catch (InterruptedException e) {
