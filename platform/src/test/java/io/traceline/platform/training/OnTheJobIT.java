@@ -224,7 +224,7 @@ class OnTheJobIT {
     assertThat(self.status()).as(self.toString()).isEqualTo(403);
     assertThat(self.json().getString("type")).endsWith("/own-training");
 
-    JsonArray broken = ticks(checklist.subList(0, 2));
+    JsonArray broken = ticks(checklist.subList(0, 2)).copy();
     broken.add(new JsonObject().put("itemId", UUID.randomUUID().toString()).put("passed", true));
     broken.add(broken.getJsonObject(0).copy());
     Api.Response invalid = observe(trainer, assignment, broken, OffsetDateTime.now().plusHours(2), null);
@@ -313,8 +313,8 @@ class OnTheJobIT {
     assertThat(retired.json().getBoolean("active")).isFalse();
     Person learner = world.learner("Cal", "Checker");
     assertThat(api.post(checklistPath(v1), learner.token(world.platform), new JsonObject().put("text", "Mine")
-        .put("reason", "x")).status()).isEqualTo(403);
-    Api.Response invalid = api.post(checklistPath(v1), author, new JsonObject().put("text", "   ").put("reason", "x"));
+        .put("reason", "Intruding")).status()).isEqualTo(403);
+    Api.Response invalid = api.post(checklistPath(v1), author, new JsonObject().put("text", "   ").put("reason", "Intruding"));
     assertThat(invalid.status()).as(invalid.toString()).isEqualTo(422);
 
     JsonObject v2 = world.effective(procedure);
@@ -349,7 +349,7 @@ class OnTheJobIT {
     // The original is unchanged, and the superseded version's checklist is closed.
     assertThat(api.get(checklistPath(v1) + "/" + second.getString("id"), author).json().getString("text"))
         .isEqualTo(second.getString("text"));
-    Api.Response closed = api.post(checklistPath(v1), author, new JsonObject().put("text", "Late").put("reason", "x"));
+    Api.Response closed = api.post(checklistPath(v1), author, new JsonObject().put("text", "Late").put("reason", "Intruding"));
     assertThat(closed.status()).isEqualTo(409);
     assertThat(closed.json().getString("type")).endsWith("/version-closed");
     Api.Response listed = api.get(checklistPath(v2) + "?active=true", trainer.token(world.platform));
@@ -406,14 +406,14 @@ class OnTheJobIT {
     for (TenantFixture target : List.of(tenant, stranger)) {
       List<Api.Response> answers = List.of(
           api.get(target.path(item), token),
-          api.post(target.path(item), token, new JsonObject().put("text", "Intruder").put("reason", "x")),
+          api.post(target.path(item), token, new JsonObject().put("text", "Intruder").put("reason", "Intruding")),
           api.get(target.path(item + "/" + checklist.get(0).getString("id")), token),
           api.send("PATCH", target.path(item + "/" + checklist.get(0).getString("id")), token, new JsonObject()
-              .put("text", "Forged").put("reason", "x").encode(), "application/json", Map.of("If-Match", "\"1\"")),
+              .put("text", "Forged").put("reason", "Intruding").encode(), "application/json", Map.of("If-Match", "\"1\"")),
           api.post(target.path(item + "/" + checklist.get(0).getString("id") + "/retirement"), token,
-              new JsonObject().put("reason", "x")),
+              new JsonObject().put("reason", "Intruding")),
           api.post(target.path(item + "/carry-forward"), token, new JsonObject().put("fromVersionId",
-              version.getString("id")).put("reason", "x")),
+              version.getString("id")).put("reason", "Intruding")),
           api.get(target.path(observations), token),
           api.post(target.path(observations), token, new JsonObject().put("observedAt", minutesAgo(1).toString())
               .put("items", ticks(checklist)).put("reauthentication", credentials)),

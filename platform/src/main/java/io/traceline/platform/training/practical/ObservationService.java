@@ -111,11 +111,11 @@ public final class ObservationService {
   /** Everything decided before the trainer's credentials: who, what, and every problem of the results at once. */
   private Future<JsonObject> observe(SqlConnection connection, Caller caller, RequestOrigin origin, UUID assignmentId,
                                      JsonObject body, String idempotencyKey, String requestHash) {
-    return trainers.callerPerson(connection, caller).compose(trainerId -> assignments.lockAssignment(connection,
-            assignmentId)
-        .compose(assignment -> assignment == null ? Future.failedFuture(ProblemException.notFound("No assignment "
-                + assignmentId))
-            : TrainerCheck.requireNotLearner(trainerId, personId(assignment))
+    // The assignment first: a caller of another tenant's ids learns nothing but "not found".
+    return assignments.lockAssignment(connection, assignmentId).compose(assignment -> assignment == null
+        ? Future.failedFuture(ProblemException.notFound("No assignment " + assignmentId))
+        : trainers.callerPerson(connection, caller).compose(trainerId ->
+            TrainerCheck.requireNotLearner(trainerId, personId(assignment))
                 .compose(v -> observable(assignment))
                 .compose(v -> trainers.requireQualified(connection, trainerId, assignment.getJsonObject("document")))
                 .compose(v -> checklists.ofVersion(connection, versionId(assignment), true))
