@@ -29,6 +29,7 @@ public final class AssignmentService {
   private final RoleCheck roles;
   private final JobQueue jobs;
   private final TrainingRepository repository = new TrainingRepository();
+  private final MyAssignments mine = new MyAssignments();
 
   public AssignmentService(TenantScope tenantScope, RoleCheck roles, JobQueue jobs) {
     this.tenantScope = tenantScope;
@@ -48,6 +49,11 @@ public final class AssignmentService {
     return tenantScope.inTransaction(tenant.schemaName(), connection -> person(connection, caller)
         .compose(person -> repository.assignments(connection,
             new TrainingRepository.AssignmentFilter(person, null, null, null, null, status), after, limit)));
+  }
+
+  /** One of the caller's own assignments, with what it awaits from them; 404 for someone else's. */
+  public Future<JsonObject> myAssignment(TenantContext tenant, Caller caller, UUID assignmentId) {
+    return tenantScope.inTransaction(tenant.schemaName(), connection -> mine.find(connection, caller, assignmentId, false));
   }
 
   /** The training of the people the caller manages (supervisor role). */

@@ -1,7 +1,6 @@
 package io.traceline.platform.training;
 
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,10 +64,8 @@ public final class LateCompletionService {
             : completions.findByKey(connection, caller.subject(), idempotencyKey))
         .compose(earlier -> {
           if (earlier != null) {
-            return earlier.remove("requestHash").equals(requestHash) ? Future.succeededFuture(new Recorded(earlier, true))
-                : Future.failedFuture(new ProblemException(Problem.of(422, "idempotency-key-reused",
-                    "Idempotency-Key already used", "This Idempotency-Key was used for another completion; use a new "
-                        + "key for a new request")));
+            return IdempotentRequest.sameRequest(earlier, requestHash, "completion")
+                .map(same -> new Recorded(same, true));
           }
           return assignments.lockAssignment(connection, assignmentId).compose(assignment -> assignment == null
               ? Future.failedFuture(ProblemException.notFound("No assignment " + assignmentId))
@@ -104,7 +101,8 @@ public final class LateCompletionService {
                 OffsetDateTime now = rows.iterator().next().getOffsetDateTime("now");
                 boolean trainerKnown = rows.iterator().next().getBoolean("trainer_known");
                 List<Problem.FieldError> errors = new ArrayList<>();
-                OffsetDateTime trainedAt = trainedAt(body.getString("trainedAt"), now, errors);
+                OffsetDateTime trainedAt = TrainingTime.past(body.getString("trainedAt"), now, java.time.Duration.ofDays(3653),
+                    "/trainedAt", "more than ten years ago", errors);
                 if (!trainerKnown) {
                   errors.add(new Problem.FieldError("/trainerId", "no person has this id"));
                 }
@@ -127,21 +125,5 @@ public final class LateCompletionService {
                 return Future.succeededFuture(new Entry(trainedAt, score, passScore, trainerId));
               }));
     });
-  }
-
-  /** When the training happened: not in the future, and not before the assignment could exist (a sane lower bound). */
-  private static OffsetDateTime trainedAt(String value, OffsetDateTime now, List<Problem.FieldError> errors) {
-    try {
-      OffsetDateTime trainedAt = OffsetDateTime.parse(value);
-      if (trainedAt.isAfter(now)) {
-        errors.add(new Problem.FieldError("/trainedAt", "not in the future"));
-      } else if (trainedAt.isBefore(now.minusYears(10))) {
-        errors.add(new Problem.FieldError("/trainedAt", "more than ten years ago"));
-      }
-      return trainedAt;
-    } catch (DateTimeParseException | NullPointerException e) {
-      errors.add(new Problem.FieldError("/trainedAt", "an RFC 3339 date-time"));
-      return null;
-    }
   }
 }

@@ -116,6 +116,11 @@ public final class TrainingHandlers {
         uuid(request.query("after")), limit));
   }
 
+  public void myAssignment(RoutingContext rc) {
+    Responses.ok(rc, assignments.myAssignment(TenantGate.tenant(rc), BearerAuthentication.caller(rc),
+        UUID.fromString(ApiRequest.of(rc).path("assignmentId"))));
+  }
+
   public void teamTraining(RoutingContext rc) {
     ApiRequest request = ApiRequest.of(rc);
     page(rc, limit -> assignments.team(TenantGate.tenant(rc), BearerAuthentication.caller(rc), request.query("status"),

@@ -74,6 +74,49 @@ final class TrainingWorld implements AutoCloseable {
     return person;
   }
 
+  /** A person without a login (PPL-4: trained in class, recorded by a trainer), hired as an aseptic operator: their id. */
+  String hireWithoutLogin(String given, String family) {
+    String employeeNumber = "N-" + (++hired) + "-" + family.toUpperCase(java.util.Locale.ROOT);
+    people(new JsonArray().add(new JsonObject().put("employeeNumber", employeeNumber).put("givenName", given)
+        .put("familyName", family).put("siteCode", siteCode).put("departmentCode", "FIL").put("status", "active")
+        .put("hiredOn", "2024-01-08").put("managerEmployeeNumber", "SUP-1")
+        .put("jobRoleCodes", new JsonArray().add("ASEPTIC-OP"))));
+    return platform.queryString("SELECT id::text FROM " + schema + ".person WHERE employee_number = '" + employeeNumber + "'");
+  }
+
+  /** The person record linked to the login. */
+  String personId(Person person) {
+    return platform.queryString("SELECT id::text FROM " + schema + ".person WHERE user_id = '" + person.id() + "'");
+  }
+
+  /** The open-or-closed assignment of a person (by id) on the version, as the training admin reads it. */
+  JsonObject assignmentOf(String personId, JsonObject version) {
+    Api.Response found = api.get(tenant.path("/training-assignments?personId=" + personId + "&versionId="
+        + version.getString("id")), trainingAdmin.token(platform));
+    assertThat(found.status()).as(found.toString()).isEqualTo(200);
+    return found.json().getJsonArray("items").getJsonObject(0);
+  }
+
+  /**
+   * A trainer of the document: an operator with a login who trained on the version (recorded after the fact by the
+   * training admin, with the supervisor as their trainer) and holds a trainer qualification for the document.
+   */
+  Person qualifiedTrainer(String given, String family, JsonObject document, JsonObject version) {
+    Person trainer = learner(given, family);
+    String token = trainingAdmin.token(platform);
+    JsonObject own = assignment(trainer, version);
+    Api.Response trained = api.post(tenant.path("/training-assignments/" + own.getString("id") + "/completion"), token,
+        new JsonObject().put("trainedAt", platform.databaseNow().minusHours(2).toString())
+            .put("trainerId", platform.queryString("SELECT id::text FROM " + schema + ".person WHERE employee_number = 'SUP-1'"))
+            .put("reason", "Trained before Traceline; entered from the paper training file"));
+    assertThat(trained.status()).as(trained.toString()).isEqualTo(201);
+    Api.Response granted = api.post(tenant.path("/people/" + personId(trainer) + "/qualifications"), token,
+        new JsonObject().put("kind", "trainer").put("documentId", document.getString("id"))
+            .put("evidence", "Train-the-trainer course and an observed session").put("reason", "Trains operators on it"));
+    assertThat(granted.status()).as(granted.toString()).isEqualTo(201);
+    return trainer;
+  }
+
   private JsonObject row(String employeeNumber, Person person, String manager, boolean operator) {
     String[] names = person.name().split(" ");
     JsonObject row = new JsonObject().put("employeeNumber", employeeNumber).put("givenName", names[0])
@@ -97,7 +140,13 @@ final class TrainingWorld implements AutoCloseable {
 
   /** A document whose operators train by {@code method} (an assessment with the given pass score and attempts). */
   JsonObject document(String title, String method, Integer passScore, Integer maxAttempts, Integer recertifyMonths) {
-    JsonObject document = flow.document(author, "sop", "FIL", title, "high");
+    return document(title, method, "high", passScore, maxAttempts, recertifyMonths);
+  }
+
+  /** A document of the given risk class whose operators train by {@code method}. */
+  JsonObject document(String title, String method, String riskClass, Integer passScore, Integer maxAttempts,
+                      Integer recertifyMonths) {
+    JsonObject document = flow.document(author, "sop", "FIL", title, riskClass);
     JsonObject body = new JsonObject().put("documentId", document.getString("id"))
         .put("jobRoleId", operatorRole.getString("id")).put("method", method).put("dueDays", 30)
         .put("reason", "Operators perform this procedure");

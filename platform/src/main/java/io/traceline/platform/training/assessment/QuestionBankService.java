@@ -10,17 +10,18 @@ import io.traceline.platform.audit.AuditEvent;
 import io.traceline.platform.audit.AuditTrail;
 import io.traceline.platform.http.Caller;
 import io.traceline.platform.http.IfMatch;
-import io.traceline.platform.http.Problem;
 import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.TenantContext;
+import io.traceline.platform.training.InOrder;
+import io.traceline.platform.training.MaterialBank;
+import io.traceline.platform.training.VersionMaterial;
 import io.traceline.platform.training.assessment.internal.QuestionRepository;
 import io.traceline.tenants.Ids;
 import io.traceline.tenants.TenantScope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 
 /**
  * The question bank of a document version (TRN-1 assessments): authors and quality staff write single-choice,
@@ -29,15 +30,14 @@ import io.vertx.sqlclient.Tuple;
  * Every change is audited with the values before and after. The bank holds the key: only its keepers and auditors read
  * it; learners see questions only through their attempts, without the key.
  */
-public final class QuestionBankService {
+public final class QuestionBankService implements MaterialBank {
 
   static final String RECORD_TYPE = "assessment-question";
   static final Set<String> WRITERS = Set.of(ApplicationRole.DOCUMENT_AUTHOR.id(), ApplicationRole.QUALITY_MANAGER.id(),
       ApplicationRole.TRAINING_ADMIN.id());
   static final Set<String> READERS = Set.of(ApplicationRole.DOCUMENT_AUTHOR.id(), ApplicationRole.QUALITY_MANAGER.id(),
       ApplicationRole.TRAINING_ADMIN.id(), ApplicationRole.TENANT_ADMIN.id(), ApplicationRole.AUDITOR.id());
-  /** A version that no one will be assigned again keeps its bank as it was. */
-  private static final Set<String> CLOSED_STATES = Set.of("superseded", "obsolete", "withdrawn");
+  private static final String MATERIAL = "question bank";
 
   private final TenantScope tenantScope;
   private final AuditTrail audit;
@@ -52,7 +52,7 @@ public final class QuestionBankService {
 
   public Future<List<JsonObject>> list(TenantContext tenant, Caller caller, UUID documentId, UUID versionId, Boolean active) {
     return tenantScope.inTransaction(tenant.schemaName(), connection -> roles.requireAny(connection, caller.subject(), READERS)
-        .compose(v -> versionState(connection, documentId, versionId))
+        .compose(v -> VersionMaterial.state(connection, documentId, versionId))
         .compose(state -> questions.ofVersion(connection, versionId, active)));
   }
 
@@ -65,7 +65,7 @@ public final class QuestionBankService {
                                    UUID versionId, JsonObject body, String reason) {
     JsonObject question = QuestionRules.normalized(body);
     return tenantScope.inTransaction(tenant.schemaName(), connection -> roles.requireAny(connection, caller.subject(), WRITERS)
-        .compose(v -> openVersion(connection, documentId, versionId))
+        .compose(v -> VersionMaterial.requireOpen(connection, documentId, versionId, MATERIAL))
         .compose(v -> questions.insert(connection, Ids.newId(), documentId, versionId, question, null, null,
             caller.subject()))
         .compose(created -> audit.record(connection, event(caller, origin, "assessment-question.created", created)
@@ -76,7 +76,7 @@ public final class QuestionBankService {
   public Future<JsonObject> update(TenantContext tenant, Caller caller, RequestOrigin origin, UUID documentId,
                                    UUID versionId, UUID questionId, int expected, JsonObject changes, String reason) {
     return tenantScope.inTransaction(tenant.schemaName(), connection -> roles.requireAny(connection, caller.subject(), WRITERS)
-        .compose(v -> openVersion(connection, documentId, versionId))
+        .compose(v -> VersionMaterial.requireOpen(connection, documentId, versionId, MATERIAL))
         .compose(v -> existing(connection, documentId, versionId, questionId, true))
         .compose(before -> {
           IfMatch.check(before.getInteger("revision"), expected, "the question");
@@ -100,7 +100,7 @@ public final class QuestionBankService {
   public Future<JsonObject> retire(TenantContext tenant, Caller caller, RequestOrigin origin, UUID documentId,
                                    UUID versionId, UUID questionId, String reason) {
     return tenantScope.inTransaction(tenant.schemaName(), connection -> roles.requireAny(connection, caller.subject(), WRITERS)
-        .compose(v -> openVersion(connection, documentId, versionId))
+        .compose(v -> VersionMaterial.requireOpen(connection, documentId, versionId, MATERIAL))
         .compose(v -> existing(connection, documentId, versionId, questionId, true))
         .compose(before -> !before.getBoolean("active")
             ? Future.failedFuture(ProblemException.conflict("The question is already retired"))
@@ -117,50 +117,15 @@ public final class QuestionBankService {
   public Future<List<JsonObject>> carryForward(TenantContext tenant, Caller caller, RequestOrigin origin, UUID documentId,
                                                UUID versionId, UUID fromVersionId, String reason) {
     return tenantScope.inTransaction(tenant.schemaName(), connection -> roles.requireAny(connection, caller.subject(), WRITERS)
-        .compose(v -> openVersion(connection, documentId, versionId))
-        .compose(v -> fromVersionId.equals(versionId)
-            ? Future.failedFuture(ProblemException.unprocessable("A bank is carried forward from another version",
-                List.of(new Problem.FieldError("/fromVersionId", "another version of the same document"))))
-            : versionState(connection, documentId, fromVersionId).recover(missing -> Future.failedFuture(
-                ProblemException.unprocessable("No version " + fromVersionId + " of this document",
-                    List.of(new Problem.FieldError("/fromVersionId", "a version of the same document"))))))
+        .compose(v -> VersionMaterial.requireOpen(connection, documentId, versionId, MATERIAL))
+        .compose(v -> VersionMaterial.requireSource(connection, documentId, versionId, fromVersionId, MATERIAL))
         .compose(v -> questions.notYetCarried(connection, fromVersionId, versionId))
-        .compose(originals -> carry(connection, caller, origin, documentId, versionId, originals, 0,
-            new java.util.ArrayList<>(), reason)));
-  }
-
-  private Future<List<JsonObject>> carry(SqlConnection connection, Caller caller, RequestOrigin origin, UUID documentId,
-                                         UUID versionId, List<JsonObject> originals, int next, List<JsonObject> copies,
-                                         String reason) {
-    if (next == originals.size()) {
-      return Future.succeededFuture(copies);
-    }
-    JsonObject original = originals.get(next);
-    return questions.insert(connection, Ids.newId(), documentId, versionId, original, UUID.fromString(original.getString("id")),
-            UUID.fromString(original.getString("versionId")), caller.subject())
-        .compose(copy -> audit.record(connection, event(caller, origin, "assessment-question.carried-forward", copy)
-                .withValues(null, copy).withReason(reason))
-            .map(recorded -> {
-              copies.add(copy);
-              return copies;
-            }))
-        .compose(v -> carry(connection, caller, origin, documentId, versionId, originals, next + 1, copies, reason));
-  }
-
-  /** The version's state; 404 when it is not a version of the document. */
-  private Future<String> versionState(SqlConnection connection, UUID documentId, UUID versionId) {
-    return connection.preparedQuery("SELECT state FROM document_version WHERE id = $1 AND document_id = $2")
-        .execute(Tuple.of(versionId, documentId))
-        .compose(rows -> rows.size() == 1 ? Future.succeededFuture(rows.iterator().next().getString("state"))
-            : Future.failedFuture(ProblemException.notFound("No version " + versionId + " of document " + documentId)));
-  }
-
-  /** The version, when its bank may still change: 409 once it is superseded, obsolete or withdrawn. */
-  private Future<Void> openVersion(SqlConnection connection, UUID documentId, UUID versionId) {
-    return versionState(connection, documentId, versionId).compose(state -> CLOSED_STATES.contains(state)
-        ? Future.failedFuture(new ProblemException(Problem.of(409, "version-closed", "The version's bank is closed",
-            "Version " + versionId + " is " + state + ": its questions stay as they were; change the current version's bank")))
-        : Future.succeededFuture());
+        .compose(originals -> InOrder.each(originals, original -> questions.insert(connection, Ids.newId(), documentId,
+                versionId, original, UUID.fromString(original.getString("id")),
+                UUID.fromString(original.getString("versionId")), caller.subject())
+            .compose(copy -> audit.record(connection, event(caller, origin, "assessment-question.carried-forward", copy)
+                    .withValues(null, copy).withReason(reason))
+                .map(copy)))));
   }
 
   private Future<JsonObject> existing(SqlConnection connection, UUID documentId, UUID versionId, UUID questionId,

@@ -24,7 +24,15 @@ public final class TrainingRepository {
   private static final String ASSIGNMENT = "SELECT a.id, a.person_id, p.employee_number, p.given_name, p.family_name, "
       + "a.requirement_id, a.document_id, d.number AS document_number, d.title AS document_title, a.version_id, "
       + "v.major, v.minor, a.cycle, a.method, a.status, a.due_at, a.assigned_at, a.cause, a.job_id, a.paused_since, "
-      + "a.completed_at, a.closed_at, a.close_reason, a.blocked_at, (a.status = 'open' AND a.paused_since IS NULL AND a.due_at < now()) AS overdue "
+      + "a.completed_at, a.closed_at, a.close_reason, a.blocked_at, (a.status = 'open' AND a.paused_since IS NULL AND a.due_at < now()) AS overdue, "
+      // What the learner's own signature is awaited for: an on-the-job observation their trainer signed, or the
+      // attendance of a classroom session their trainer signed. Evaluated for the rows answered only.
+      + "(SELECT o.id FROM ojt_observation o WHERE o.assignment_id = a.id AND o.state = 'awaiting-learner' "
+      + "AND a.status = 'open') AS awaiting_observation, "
+      + "(SELECT ca.session_id FROM classroom_attendee ca JOIN classroom_session cs ON cs.id = ca.session_id "
+      + "WHERE a.method = 'classroom' AND a.status = 'open' AND ca.person_id = a.person_id "
+      + "AND ca.outcome = 'awaiting-confirmation' AND cs.version_id = a.version_id ORDER BY cs.signed_at DESC LIMIT 1) "
+      + "AS awaiting_session "
       + "FROM training_assignment a JOIN person p ON p.id = a.person_id JOIN document d ON d.id = a.document_id "
       + "JOIN document_version v ON v.id = a.version_id ";
 
@@ -246,6 +254,23 @@ public final class TrainingRepository {
         .put("completedAt", TrainingRows.time(row, "completed_at"))
         .put("closedAt", TrainingRows.time(row, "closed_at"))
         .put("closeReason", row.getString("close_reason"))
-        .put("blockedAt", blocked ? TrainingRows.time(row, "blocked_at") : null);
+        .put("blockedAt", blocked ? TrainingRows.time(row, "blocked_at") : null)
+        .put("awaiting", awaiting(row));
+  }
+
+  /** The learner's signature an open assignment waits for, with where to give it; null when none. */
+  private static JsonObject awaiting(Row row) {
+    String assignment = "/me/training/" + row.getUUID("id");
+    UUID observation = row.getUUID("awaiting_observation");
+    if (observation != null) {
+      return new JsonObject().put("kind", "learner-signature").put("observationId", observation.toString())
+          .put("detail", "Your trainer signed an on-the-job observation: sign it (meaning trained) or decline it")
+          .put("path", assignment + "/observations/" + observation + "/signature");
+    }
+    UUID session = row.getUUID("awaiting_session");
+    return session == null ? null : new JsonObject().put("kind", "attendance-confirmation")
+        .put("sessionId", session.toString())
+        .put("detail", "Your trainer signed the attendance of a classroom session: confirm it with your signature")
+        .put("path", assignment + "/attendance-confirmation");
   }
 }

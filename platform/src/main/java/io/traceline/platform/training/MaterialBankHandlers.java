@@ -1,4 +1,4 @@
-package io.traceline.platform.training.assessment;
+package io.traceline.platform.training;
 
 import java.util.UUID;
 
@@ -13,13 +13,18 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** HTTP for the question banks of document versions. */
-public final class QuestionBankHandlers {
+/** HTTP for one kind of per-version training material: {@code …/versions/{versionId}/<entries>[/{entryParameter}]}. */
+public final class MaterialBankHandlers {
 
-  private final QuestionBankService bank;
+  private final MaterialBank bank;
+  private final String entryParameter;
+  private final String entryName;
 
-  public QuestionBankHandlers(QuestionBankService bank) {
+  /** {@code entryParameter} is the path parameter naming an entry; {@code entryName} names it in problems ("the question"). */
+  public MaterialBankHandlers(MaterialBank bank, String entryParameter, String entryName) {
     this.bank = bank;
+    this.entryParameter = entryParameter;
+    this.entryName = entryName;
   }
 
   public void list(RoutingContext rc) {
@@ -33,16 +38,12 @@ public final class QuestionBankHandlers {
     JsonObject body = ApiRequest.of(rc).body();
     bank.create(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), documentId(rc), versionId(rc),
             body, body.getString("reason"))
-        .onSuccess(created -> {
-          rc.response().putHeader("Location", rc.request().path() + "/" + created.getString("id"));
-          IfMatch.etag(rc, created.getInteger("revision"));
-          Responses.json(rc, 201, created);
-        })
+        .onSuccess(created -> Responses.created(rc, rc.request().path() + "/" + created.getString("id"), created))
         .onFailure(rc::fail);
   }
 
   public void get(RoutingContext rc) {
-    bank.get(TenantGate.tenant(rc), BearerAuthentication.caller(rc), documentId(rc), versionId(rc), questionId(rc))
+    bank.get(TenantGate.tenant(rc), BearerAuthentication.caller(rc), documentId(rc), versionId(rc), entryId(rc))
         .onSuccess(found -> {
           IfMatch.etag(rc, found.getInteger("revision"));
           Responses.json(rc, 200, found);
@@ -52,10 +53,10 @@ public final class QuestionBankHandlers {
 
   public void update(RoutingContext rc) {
     JsonObject body = ApiRequest.of(rc).body();
-    int expected = IfMatch.revision(rc, "the question");
+    int expected = IfMatch.revision(rc, entryName);
     String reason = ReasonForChange.require(body);
     bank.update(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), documentId(rc), versionId(rc),
-            questionId(rc), expected, body, reason)
+            entryId(rc), expected, body, reason)
         .onSuccess(after -> {
           IfMatch.etag(rc, after.getInteger("revision"));
           Responses.json(rc, 200, after);
@@ -66,7 +67,7 @@ public final class QuestionBankHandlers {
   public void retire(RoutingContext rc) {
     String reason = ReasonForChange.require(ApiRequest.of(rc).body());
     bank.retire(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), documentId(rc), versionId(rc),
-            questionId(rc), reason)
+            entryId(rc), reason)
         .onSuccess(after -> Responses.json(rc, 200, after))
         .onFailure(rc::fail);
   }
@@ -88,7 +89,7 @@ public final class QuestionBankHandlers {
     return UUID.fromString(ApiRequest.of(rc).path("versionId"));
   }
 
-  private static UUID questionId(RoutingContext rc) {
-    return UUID.fromString(ApiRequest.of(rc).path("questionId"));
+  private UUID entryId(RoutingContext rc) {
+    return UUID.fromString(ApiRequest.of(rc).path(entryParameter));
   }
 }
