@@ -177,7 +177,7 @@ public final class Components {
         new HoldingService(tenantScope, auditTrail, roleCheck, training.triggers),
         new BulkUpsertService(tenantScope, auditTrail, roleCheck, training.triggers));
     this.qualifications = new io.traceline.platform.qualifications.QualificationFeature(pool, tenantScope, auditTrail,
-        roleCheck, meters);
+        roleCheck, userAdmission, meters);
     this.trainingFileHandlers = new TrainingFileHandlers(new TrainingFileService(tenantScope, roleCheck, signatures,
         qualifications.views), workers);
   }

@@ -14,6 +14,7 @@ import io.traceline.platform.people.StructureHandlers;
 import io.traceline.platform.people.StructureKind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -196,8 +197,10 @@ public final class HttpVerticle extends VerticleBase {
       }
     });
     router.route("/api/v1/operator/*").handler(authentication).handler(new OperatorGate());
+    // The point-of-use check reads the caller's admission in its one statement (QualificationCheckService).
     router.route("/api/v1/t/:tenant/*").handler(authentication).handler(new TenantGate(components.registry,
-        components.userAdmission::admit));
+        components.userAdmission::admit, rc -> rc.request().method() == HttpMethod.GET
+            && rc.normalizedPath().endsWith("/qualification-checks")));
     // The contract's paths are relative to its server URL, /api/v1.
     router.route("/api/v1/*").subRouter(apiRouter);
 

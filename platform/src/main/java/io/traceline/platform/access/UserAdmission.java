@@ -50,6 +50,15 @@ public final class UserAdmission {
             : Future.failedFuture(failure));
   }
 
+  /**
+   * The same decision when the caller's active flag was already read in the request's own statement (the point-of-use
+   * check folds it into its single statement, see {@code TenantGate}): {@code active} null means never seen, and takes
+   * the full path, which registers the user.
+   */
+  public Future<Void> admitKnowing(TenantContext tenant, Caller caller, Boolean active) {
+    return active == null ? admit(tenant, caller) : decide(active);
+  }
+
   private static Future<Void> decide(boolean active) {
     return active ? Future.succeededFuture()
         : Future.failedFuture(new ProblemException(Problem.of(403, "user-deactivated", "Access deactivated",

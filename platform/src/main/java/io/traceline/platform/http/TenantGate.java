@@ -1,6 +1,9 @@
 package io.traceline.platform.http;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 import io.traceline.tenants.TenantRegistry;
 import io.vertx.core.Future;
@@ -12,23 +15,37 @@ import io.vertx.ext.web.RoutingContext;
  * organization (TEN-2). A tenant the token does not belong to answers exactly like one that does not
  * exist, and is decided before any database access, so neither the status nor the time taken tells
  * whether another tenant exists.
+ *
+ * <p>A ready tenant's slug, schema and organization never change (a tenant leaves the ready state only through a new
+ * provisioning, which registers a new slug), so they are remembered after the first request: a request costs no
+ * registry read. The user's admission (TEN-4) is decided on every request, never remembered; routes that read it in
+ * their own single statement (the point-of-use check) are named by {@code admitsItself}, and the gate leaves it to them.
  */
 public final class TenantGate implements Handler<RoutingContext> {
 
   private final TenantRegistry registry;
   private final BiFunction<TenantContext, Caller, Future<Void>> admission;
+  private final Predicate<RoutingContext> admitsItself;
+  private final Map<String, TenantContext> ready = new ConcurrentHashMap<>();
 
   public TenantGate(TenantRegistry registry) {
     this(registry, (tenant, caller) -> Future.succeededFuture());
   }
 
+  public TenantGate(TenantRegistry registry, BiFunction<TenantContext, Caller, Future<Void>> admission) {
+    this(registry, admission, rc -> false);
+  }
+
   /**
    * {@code admission} decides, after the tenant is known, whether this user may still enter it (a deactivated
-   * user is refused at their next request: TEN-4); it fails with the problem to answer.
+   * user is refused at their next request: TEN-4); it fails with the problem to answer. For requests {@code
+   * admitsItself} accepts, the route's handler decides admission itself (it must: the gate does not).
    */
-  public TenantGate(TenantRegistry registry, BiFunction<TenantContext, Caller, Future<Void>> admission) {
+  public TenantGate(TenantRegistry registry, BiFunction<TenantContext, Caller, Future<Void>> admission,
+                    Predicate<RoutingContext> admitsItself) {
     this.registry = registry;
     this.admission = admission;
+    this.admitsItself = admitsItself;
   }
 
   @Override
@@ -39,6 +56,11 @@ public final class TenantGate implements Handler<RoutingContext> {
       rc.fail(noSuchTenant(slug));
       return;
     }
+    TenantContext known = ready.get(slug);
+    if (known != null) {
+      admit(rc, known, caller);
+      return;
+    }
     registry.find(slug)
         .onSuccess(tenant -> {
           if (tenant == null || !tenant.isReady()) {
@@ -46,10 +68,19 @@ public final class TenantGate implements Handler<RoutingContext> {
             return;
           }
           TenantContext context = new TenantContext(tenant.slug(), tenant.schemaName(), tenant.organizationId());
-          rc.put(TenantContext.KEY, context);
-          admission.apply(context, caller).onSuccess(admitted -> rc.next()).onFailure(rc::fail);
+          ready.put(slug, context);
+          admit(rc, context, caller);
         })
         .onFailure(rc::fail);
+  }
+
+  private void admit(RoutingContext rc, TenantContext tenant, Caller caller) {
+    rc.put(TenantContext.KEY, tenant);
+    if (admitsItself.test(rc)) {
+      rc.next();
+      return;
+    }
+    admission.apply(tenant, caller).onSuccess(admitted -> rc.next()).onFailure(rc::fail);
   }
 
   private static ProblemException noSuchTenant(String slug) {

@@ -2,6 +2,7 @@ package io.traceline.platform.qualifications;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.traceline.platform.access.RoleCheck;
+import io.traceline.platform.access.UserAdmission;
 import io.traceline.platform.audit.AuditTrail;
 import io.traceline.tenants.TenantScope;
 import io.vertx.sqlclient.Pool;
@@ -18,9 +19,9 @@ public final class QualificationFeature {
   public final QualificationViewService views;
 
   public QualificationFeature(Pool pool, TenantScope tenantScope, AuditTrail audit, RoleCheck roles,
-                              MeterRegistry meters) {
+                              UserAdmission admission, MeterRegistry meters) {
     this.views = new QualificationViewService(tenantScope, roles);
-    this.handlers = new QualificationHandlers(new QualificationCheckService(pool, meters), views,
+    this.handlers = new QualificationHandlers(new QualificationCheckService(pool, admission, meters), views,
         new PersonQualificationService(tenantScope, audit, roles));
   }
 }

@@ -301,6 +301,44 @@ class QualificationCheckIT {
   }
 
   @Test
+  @DisplayName("the check decides the caller's admission in its own statement: a login the tenant never saw is registered by its first check (and refused without a role), a deactivated one is refused at its next check and admitted again once reactivated (TEN-4)")
+  void admission() {
+    // A member without a role (a grant would register them): their first check registers them, then is refused.
+    Person newcomer = fx.platform.newMember("Kiosk", "One", fx.tenant);
+    String users = "SELECT count(*) FROM t_" + fx.tenant.slug() + ".app_user WHERE user_id = '" + newcomer.id() + "'";
+    assertThat(fx.platform.queryLong(users)).isZero();
+    Api.Response first = fx.check(newcomer.token(fx.platform), "QC-LENA", qualifiedDoc.getString("number"));
+    assertThat(first.status()).as(first.toString()).isEqualTo(403);
+    assertThat(first.json().getString("type")).endsWith("/forbidden");
+    assertThat(fx.platform.queryLong(users)).isEqualTo(1);
+
+    Person kiosk = fx.platform.newMember("Kiosk", "Two", fx.tenant);
+    fx.platform.grantRole(fx.tenant, kiosk.id(), "qualification-check");
+    String token = kiosk.token(fx.platform);
+    assertThat(fx.check(token, "QC-LENA", qualifiedDoc.getString("number")).status()).isEqualTo(200);
+
+    Api.Response deactivated = fx.api.post(fx.tenant.path("/users/" + kiosk.id() + "/deactivation"),
+        fx.tenant.adminToken(), new JsonObject().put("reason", "Kiosk retired from line 2"));
+    assertThat(deactivated.status()).as(deactivated.toString()).isEqualTo(200);
+    Api.Response refused = fx.check(token, "QC-LENA", qualifiedDoc.getString("number"));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+    assertThat(refused.json().getString("type")).endsWith("/user-deactivated");
+    // Refused before anything about the person or document is told.
+    assertThat(fx.check(token, "NOBODY", qualifiedDoc.getString("number")).status()).isEqualTo(403);
+
+    assertThat(fx.api.post(fx.tenant.path("/users/" + kiosk.id() + "/reactivation"), fx.tenant.adminToken(),
+        new JsonObject().put("reason", "Kiosk back in service")).status()).isEqualTo(200);
+    assertThat(fx.check(token, "QC-LENA", qualifiedDoc.getString("number")).status()).isEqualTo(200);
+
+    Person never = fx.platform.newMember("Kiosk", "Three", fx.tenant);
+    fx.platform.grantRole(fx.tenant, never.id(), "qualification-check");
+    assertThat(fx.api.post(fx.tenant.path("/users/" + never.id() + "/deactivation"), fx.tenant.adminToken(),
+        new JsonObject().put("reason", "Never commissioned")).status()).isEqualTo(200);
+    assertThat(fx.check(never.token(fx.platform), "QC-LENA", qualifiedDoc.getString("number")).status())
+        .isEqualTo(403);
+  }
+
+  @Test
   @DisplayName("tenants are walls: another tenant's token gets 404 here, and its own tenant knows none of these people")
   void crossTenant() {
     TenantFixture other = fx.platform.newTenant("qualwall");

@@ -94,14 +94,17 @@ public final class StatusRepository {
   /**
    * The point-of-use check in one statement and one round trip, with no transaction around it (a single read needs
    * none): the person ($1 id or null, $2 employee number), the document ($3 id or null, $4 number), and whether the
-   * caller ($5, a subject) holds one of the application roles $6 — so a machine client costs the database one statement.
+   * caller ($5, a subject) holds one of the application roles $6, and the caller's admission to the tenant (its
+   * {@code app_user.active}, null when never seen: see {@code UserAdmission#admitKnowing}) — so a machine client costs
+   * the database one statement.
    * Tables are qualified with the tenant's schema (from the registry, never from input) instead of a search_path.
    */
   private static final String LOOKUP_IN = "WITH pairs AS (SELECT (SELECT id FROM {schema}.person WHERE id = $1 "
       + "OR employee_number = $2 LIMIT 1) AS person_id, (SELECT id FROM {schema}.document WHERE id = $3 OR number = $4 "
       + "LIMIT 1) AS document_id, 1 AS n) "
       + "SELECT facts.*, EXISTS (SELECT 1 FROM {schema}.role_grant g WHERE g.user_id = $5 AND g.revoked_at IS NULL "
-      + "AND g.role = ANY($6::text[])) AS permitted FROM (" + FACTS_IN + ") facts";
+      + "AND g.role = ANY($6::text[])) AS permitted, (SELECT u.active FROM {schema}.app_user u WHERE u.user_id = $5) "
+      + "AS admitted FROM (" + FACTS_IN + ") facts";
 
   private static final Map<String, String> LOOKUPS = new ConcurrentHashMap<>();
 
@@ -123,12 +126,15 @@ public final class StatusRepository {
         .execute(Tuple.of(personId, employeeNumber, documentId, documentNumber, callerId, roles.toArray(String[]::new)))
         .map(rows -> {
           Row row = rows.iterator().next();
-          return new Lookup(toFacts(row), row.getBoolean("permitted"));
+          return new Lookup(toFacts(row), row.getBoolean("permitted"), row.getBoolean("admitted"));
         });
   }
 
-  /** The facts of a point-of-use check, and whether the caller may ask it at all. */
-  public record Lookup(StatusFacts facts, boolean permitted) {
+  /**
+   * The facts of a point-of-use check, whether the caller holds a role that may ask it, and the caller's active flag in
+   * the tenant (null when the tenant has not seen them yet).
+   */
+  public record Lookup(StatusFacts facts, boolean permitted, Boolean admitted) {
   }
 
   /** The facts of each (person, document) pair, in the order given. */
