@@ -16,7 +16,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * <p>vertx-openapi 5.0 refuses a contract whose responses use {@code application/problem+json}
  * or {@code text/csv} (it only knows a fixed list of media types, and only validates requests here anyway).
  * The copy given to the router therefore names error bodies {@code application/json} and CSV exports
- * {@code text/plain}; clients read the true document.
+ * {@code text/plain}; clients read the true document. The router gets it wrapped in a {@link ValidatorCachingContract},
+ * which builds each schema's validator once instead of once per request.
  */
 public final class ApiContract {
 
@@ -29,7 +30,8 @@ public final class ApiContract {
     return vertx.fileSystem().readFile(RESOURCE)
         .map(buffer -> new JsonObject(parse(buffer.toString())))
         .map(ApiContract::forValidation)
-        .compose(contract -> OpenAPIContract.from(vertx, contract));
+        .compose(contract -> OpenAPIContract.from(vertx, contract))
+        .map(ValidatorCachingContract::new);
   }
 
   @SuppressWarnings("unchecked")

@@ -101,10 +101,11 @@ public final class StatusRepository {
    */
   private static final String LOOKUP_IN = "WITH pairs AS (SELECT (SELECT id FROM {schema}.person WHERE id = $1 "
       + "OR employee_number = $2 LIMIT 1) AS person_id, (SELECT id FROM {schema}.document WHERE id = $3 OR number = $4 "
-      + "LIMIT 1) AS document_id, 1 AS n) "
-      + "SELECT facts.*, EXISTS (SELECT 1 FROM {schema}.role_grant g WHERE g.user_id = $5 AND g.revoked_at IS NULL "
-      + "AND g.role = ANY($6::text[])) AS permitted, (SELECT u.active FROM {schema}.app_user u WHERE u.user_id = $5) "
-      + "AS admitted FROM (" + FACTS_IN + ") facts";
+      + "LIMIT 1) AS document_id, 1 AS n), caller AS (SELECT $5::text AS id) "
+      + "SELECT facts.*, EXISTS (SELECT 1 FROM {schema}.role_grant g WHERE g.user_id = (SELECT id FROM caller) "
+      + "AND g.revoked_at IS NULL AND g.role = ANY($6::text[])) AS permitted, "
+      + "(SELECT u.active FROM {schema}.app_user u WHERE u.user_id = (SELECT id FROM caller)) AS admitted "
+      + "FROM (" + FACTS_IN + ") facts";
 
   private static final Map<String, String> LOOKUPS = new ConcurrentHashMap<>();
 
