@@ -41,11 +41,14 @@ public final class CompletionHandlers {
   }
 
   public void recordLate(RoutingContext rc) {
-    JsonObject body = ApiRequest.of(rc).body();
+    JsonObject body = ApiRequest.of(rc).body().copy();
     String reason = ReasonForChange.require(body);
+    // The credentials sign the entry; they are no part of what is recorded (nor of the Idempotency-Key's request).
+    JsonObject reauthentication = (JsonObject) body.remove("reauthentication");
+    SigningInput.requireCredentials(reauthentication);
     String key = SigningInput.idempotencyKey(rc);
     late.record(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), assignmentId(rc), body,
-            reason, key)
+            reason, reauthentication, key)
         .onSuccess(recorded -> {
           rc.response().putHeader("Location", "/api/v1/t/" + TenantGate.tenant(rc).slug() + "/training-completions/"
               + recorded.completion().getString("id"));

@@ -46,7 +46,7 @@ public final class TrainingFeature {
         new AssignmentService(tenantScope, roles, jobs),
         new CompletionService(tenantScope, records, signatures, completionRecords));
     this.completionHandlers = new CompletionHandlers(new TrainingContentService(tenantScope, audit, files),
-        new LateCompletionService(tenantScope, roles, completionRecords), new CompletionQueries(tenantScope, roles));
+        new LateCompletionService(tenantScope, roles, records, signatures, completionRecords), new CompletionQueries(tenantScope, roles));
     this.questionBankHandlers = new MaterialBankHandlers(new QuestionBankService(tenantScope, audit, roles), "questionId",
         "the question");
     this.assessmentHandlers = new AssessmentHandlers(new AssessmentService(tenantScope, audit, records, signatures,

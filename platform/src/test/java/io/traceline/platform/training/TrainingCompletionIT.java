@@ -60,9 +60,15 @@ class TrainingCompletionIT {
     return done.json();
   }
 
-  private static Api.Response late(String token, JsonObject assignment, JsonObject body, String idempotencyKey) {
-    return world.postWithKey(tenant.path("/training-assignments/" + assignment.getString("id") + "/completion"), token,
-        body, idempotencyKey);
+  /** A late entry by {@code recorder}, signed with their credentials. */
+  private static Api.Response late(Person recorder, JsonObject assignment, JsonObject body, String idempotencyKey) {
+    return late(recorder, DocumentFlow.password(recorder), assignment, body, idempotencyKey);
+  }
+
+  private static Api.Response late(Person recorder, JsonObject credentials, JsonObject assignment, JsonObject body,
+                                   String idempotencyKey) {
+    return world.postWithKey(tenant.path("/training-assignments/" + assignment.getString("id") + "/completion"),
+        recorder.token(world.platform), body.copy().put("reauthentication", credentials), idempotencyKey);
   }
 
   @Test
@@ -162,7 +168,7 @@ class TrainingCompletionIT {
   }
 
   @Test
-  @DisplayName("a late entry keeps the true training time beside the server's recording time, is flagged late and needs a reason (422 without, nothing written); every problem of the entry at once; nobody records their own training; an Idempotency-Key retry answers the same record")
+  @DisplayName("a late entry keeps the true training time beside the server's recording time, is flagged late and needs a reason (422 without, nothing written); every problem of the entry at once; nobody records their own training; the recorder signs it (wrong credentials record nothing); an Idempotency-Key retry answers the same record")
   void lateEntry() {
     Person learner = world.learner("Lea", "Latecomer");
     JsonObject document = world.document("Classroom: aseptic behaviour", "classroom", null, null, null);
@@ -174,15 +180,15 @@ class TrainingCompletionIT {
     JsonObject entry = new JsonObject().put("trainedAt", trainedAt.toString()).put("trainerId", trainerPerson)
         .put("reference", "Attendance sheet 2024-17");
 
-    Api.Response noReason = late(world.admin, assignment, entry, null);
+    Api.Response noReason = late(world.trainingAdmin, assignment, entry, null);
     assertThat(noReason.status()).as(noReason.toString()).isEqualTo(422);
     assertThat(noReason.json().getJsonArray("errors").getJsonObject(0).getString("pointer")).isEqualTo("/reason");
-    Api.Response broken = late(world.admin, assignment, entry.copy().put("trainedAt", Instant.now().plus(Duration.ofDays(2))
+    Api.Response broken = late(world.trainingAdmin, assignment, entry.copy().put("trainedAt", Instant.now().plus(Duration.ofDays(2))
         .toString()).put("trainerId", UUID.randomUUID().toString()).put("score", 90).put("reason", "Paper record"), null);
     assertThat(broken.status()).as(broken.toString()).isEqualTo(422);
     assertThat(broken.json().getJsonArray("errors")).extracting(e -> ((JsonObject) e).getString("pointer"))
         .containsExactlyInAnyOrder("/trainedAt", "/trainerId", "/score");
-    assertThat(late(learner.token(world.platform), assignment, entry.copy().put("reason", "Mine"), null).status())
+    assertThat(late(learner, assignment, entry.copy().put("reason", "Mine"), null).status())
         .isEqualTo(403);
     assertThat(world.count("${schema}.training_completion WHERE assignment_id = '" + assignment.getString("id") + "'"))
         .isZero();
@@ -190,12 +196,18 @@ class TrainingCompletionIT {
     Person trainerLearner = world.learner("Tom", "Trainee");
     world.platform.grantRole(tenant, trainerLearner.id(), "trainer");
     JsonObject own = world.assignment(trainerLearner, version);
-    Api.Response self = late(trainerLearner.token(world.platform), own, entry.copy().put("reason", "I was there"), null);
+    Api.Response self = late(trainerLearner, own, entry.copy().put("reason", "I was there"), null);
     assertThat(self.status()).as(self.toString()).isEqualTo(403);
 
     String key = "late-" + UUID.randomUUID();
     JsonObject withReason = entry.copy().put("reason", "Session held during the system outage; entered from the sheet");
-    Api.Response recorded = late(world.admin, assignment, withReason, key);
+    // Wrong credentials record nothing.
+    Api.Response wrong = late(world.trainingAdmin, new JsonObject().put("method", "password")
+        .put("username", world.trainingAdmin.username()).put("password", "not-my-password"), assignment, withReason, key);
+    assertThat(wrong.status()).as(wrong.toString()).isEqualTo(401);
+    assertThat(world.count("${schema}.training_completion WHERE assignment_id = '" + assignment.getString("id") + "'"))
+        .isZero();
+    Api.Response recorded = late(world.trainingAdmin, assignment, withReason, key);
     assertThat(recorded.status()).as(recorded.toString()).isEqualTo(201);
     JsonObject completion = recorded.json();
     assertThat(completion.getBoolean("late")).isTrue();
@@ -207,7 +219,23 @@ class TrainingCompletionIT {
     assertThat(completion.getString("result")).isEqualTo("completed");
     assertThat(completion.getJsonObject("trainer").getString("name")).isEqualTo("Sol Supervisor");
     assertThat(completion.getJsonObject("recordedBy").getString("id")).isEqualTo(world.trainingAdmin.id());
-    assertThat(completion.getValue("signatureId")).isNull();
+    // Signed by the recorder ("recorded") on a record version of the entry, like every completion record (TRN-4).
+    Api.Response signature = api.get(tenant.path("/signatures/" + completion.getString("signatureId")), world.admin);
+    assertThat(signature.status()).as(signature.toString()).isEqualTo(200);
+    assertThat(signature.json().getString("meaning")).isEqualTo("recorded");
+    assertThat(signature.json().getJsonObject("signer").getString("id")).isEqualTo(world.trainingAdmin.id());
+    assertThat(signature.json().getJsonObject("record").getString("type")).isEqualTo("training-completion-entry");
+    JsonObject signedEntry = new JsonObject(world.platform.queryString("SELECT content::text FROM " + world.schema
+        + ".record_version WHERE record_type = 'training-completion-entry' AND record_id = '" + assignment.getString("id")
+        + "' AND version = " + signature.json().getJsonObject("record").getInteger("version")));
+    assertThat(signedEntry.getString("reason")).isEqualTo("Session held during the system outage; entered from the sheet");
+    assertThat(Instant.parse(signedEntry.getString("trainedAt"))).isEqualTo(trainedAt.toInstant());
+    assertThat(signedEntry.getJsonObject("version").getString("recordHash")).isEqualTo(version.getString("recordHash"));
+    // Its signature goes only through the late-entry endpoint.
+    Api.Response generic = api.post(tenant.path("/signatures"), world.trainingAdmin.token(world.platform), new JsonObject()
+        .put("recordType", "training-completion-entry").put("recordId", assignment.getString("id"))
+        .put("recordVersion", 1).put("meaning", "recorded").put("reauthentication", DocumentFlow.password(world.trainingAdmin)));
+    assertThat(generic.status()).as(generic.toString()).isEqualTo(422);
     assertThat(completion.getJsonObject("evidence").getString("reference")).isEqualTo("Attendance sheet 2024-17");
     // The assignment counts as completed when the training happened (recertification counts from then).
     assertThat(world.count("${schema}.training_assignment WHERE id = '" + assignment.getString("id")
@@ -216,20 +244,20 @@ class TrainingCompletionIT {
         + assignment.getString("id") + "' AND reason = 'Session held during the system outage; entered from the sheet'"))
         .isEqualTo(1);
 
-    Api.Response replay = late(world.admin, assignment, withReason, key);
+    Api.Response replay = late(world.trainingAdmin, assignment, withReason, key);
     assertThat(replay.status()).as(replay.toString()).isEqualTo(201);
     assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
     assertThat(replay.json()).isEqualTo(completion);
-    Api.Response reused = late(world.admin, assignment, withReason.copy().put("reference", "Another sheet"), key);
+    Api.Response reused = late(world.trainingAdmin, assignment, withReason.copy().put("reference", "Another sheet"), key);
     assertThat(reused.status()).isEqualTo(422);
     assertThat(reused.json().getString("type")).endsWith("/idempotency-key-reused");
-    assertThat(late(world.admin, assignment, withReason, null).status()).isEqualTo(409);
+    assertThat(late(world.trainingAdmin, assignment, withReason, null).status()).isEqualTo(409);
     assertThat(world.count("${schema}.training_completion WHERE assignment_id = '" + assignment.getString("id") + "'"))
         .isEqualTo(1);
 
     // An entry within the hour is contemporaneous: not late.
     Person prompt = world.learner("Pia", "Prompt");
-    Api.Response onTime = late(world.admin, world.assignment(prompt, version), new JsonObject()
+    Api.Response onTime = late(world.trainingAdmin, world.assignment(prompt, version), new JsonObject()
         .put("trainedAt", world.platform.databaseNow().minusMinutes(10).toString()).put("reason", "Entered after the session"),
         null);
     assertThat(onTime.status()).as(onTime.toString()).isEqualTo(201);
@@ -245,10 +273,10 @@ class TrainingCompletionIT {
     JsonObject assignment = world.assignment(learner, version);
     JsonObject entry = new JsonObject().put("trainedAt", world.platform.databaseNow().minusDays(1).toString())
         .put("reason", "Paper test during the outage");
-    assertThat(late(world.admin, assignment, entry, null).json().getJsonArray("errors").getJsonObject(0)
+    assertThat(late(world.trainingAdmin, assignment, entry, null).json().getJsonArray("errors").getJsonObject(0)
         .getString("pointer")).isEqualTo("/score");
-    assertThat(late(world.admin, assignment, entry.copy().put("score", 70), null).status()).isEqualTo(422);
-    Api.Response recorded = late(world.admin, assignment, entry.copy().put("score", 90), null);
+    assertThat(late(world.trainingAdmin, assignment, entry.copy().put("score", 70), null).status()).isEqualTo(422);
+    Api.Response recorded = late(world.trainingAdmin, assignment, entry.copy().put("score", 90), null);
     assertThat(recorded.status()).as(recorded.toString()).isEqualTo(201);
     assertThat(recorded.json().getString("result")).isEqualTo("passed");
     assertThat(recorded.json().getInteger("score")).isEqualTo(90);
@@ -302,7 +330,8 @@ class TrainingCompletionIT {
           .as(target.slug()).isEqualTo(404);
       assertThat(api.post(target.path("/me/training/" + assignment.getString("id") + "/acknowledgement"), token,
           reauthentication).status()).isEqualTo(404);
-      assertThat(api.post(target.path("/training-assignments/" + other.getString("id") + "/completion"), token, entry)
+      assertThat(api.post(target.path("/training-assignments/" + other.getString("id") + "/completion"), token,
+          entry.copy().mergeIn(reauthentication))
           .status()).isEqualTo(404);
       assertThat(api.get(target.path("/training-completions/" + completion.getString("id")), token).status())
           .isEqualTo(404);

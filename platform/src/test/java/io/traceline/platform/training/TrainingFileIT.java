@@ -54,7 +54,8 @@ class TrainingFileIT {
     OffsetDateTime trainedAt = world.platform.databaseNow().minusDays(3).truncatedTo(ChronoUnit.SECONDS);
     Api.Response late = api.post(tenant.path("/training-assignments/" + classroom.getString("id") + "/completion"),
         world.admin, new JsonObject().put("trainedAt", trainedAt.toString()).put("trainerId", trainer)
-            .put("reference", "Attendance sheet 2026-44").put("reason", "Entered from the paper sheet after the outage"));
+            .put("reference", "Attendance sheet 2026-44").put("reason", "Entered from the paper sheet after the outage")
+            .put("reauthentication", DocumentFlow.password(world.trainingAdmin)));
     assertThat(late.status()).as(late.toString()).isEqualTo(201);
     lateEntry = late.json();
     // One still open.
@@ -94,7 +95,10 @@ class TrainingFileIT {
     JsonObject late = find(completions, lateEntry.getString("id"));
     assertThat(late.getBoolean("late")).isTrue();
     assertThat(late.getString("reason")).isEqualTo("Entered from the paper sheet after the outage");
-    assertThat(late.getJsonArray("signatures")).isEmpty();
+    // Signed by the coordinator who recorded it (meaning "recorded").
+    assertThat(late.getJsonArray("signatures")).hasSize(1);
+    assertThat(late.getJsonArray("signatures").getJsonObject(0).getString("manifestation"))
+        .startsWith("Signed by Tia Coordinator (").endsWith(" UTC, meaning: recorded");
     assertThat(late.getJsonObject("trainer").getString("name")).isEqualTo("Sol Supervisor");
 
     assertThat(file.getJsonArray("qualifications").stream().map(JsonObject.class::cast)
@@ -129,7 +133,7 @@ class TrainingFileIT {
     String lateWords = text(api.getBytes(tenant.path("/training-completions/" + lateEntry.getString("id") + "/certificate"),
         world.admin).body());
     assertThat(lateWords).contains("late entry: Entered from the paper sheet after the outage",
-        "Recorded by a coordinator without an electronic signature", "Sol Supervisor");
+        "Signed by Tia Coordinator", "meaning: recorded", "Signed record training-completion-entry", "Sol Supervisor");
   }
 
   @Test

@@ -43,7 +43,7 @@ final class TrainingWorld implements AutoCloseable {
     flow = new DocumentFlow(platform, tenant);
     author = flow.member("Ada", "Author", "document-author");
     approver = flow.signer("Abe", "Approver", "approver");
-    trainingAdmin = flow.member("Tia", "Coordinator", "training-admin");
+    trainingAdmin = flow.signer("Tia", "Coordinator", "training-admin");
     admin = trainingAdmin.token(platform);
     supervisor = flow.member("Sol", "Supervisor", "supervisor");
     siteCode = "CRK";
@@ -108,7 +108,8 @@ final class TrainingWorld implements AutoCloseable {
     Api.Response trained = api.post(tenant.path("/training-assignments/" + own.getString("id") + "/completion"), token,
         new JsonObject().put("trainedAt", platform.databaseNow().minusHours(2).toString())
             .put("trainerId", platform.queryString("SELECT id::text FROM " + schema + ".person WHERE employee_number = 'SUP-1'"))
-            .put("reason", "Trained before Traceline; entered from the paper training file"));
+            .put("reason", "Trained before Traceline; entered from the paper training file")
+            .put("reauthentication", DocumentFlow.password(trainingAdmin)));
     assertThat(trained.status()).as(trained.toString()).isEqualTo(201);
     Api.Response granted = api.post(tenant.path("/people/" + personId(trainer) + "/qualifications"), token,
         new JsonObject().put("kind", "trainer").put("documentId", document.getString("id"))
