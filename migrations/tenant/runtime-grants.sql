@@ -24,3 +24,5 @@ REVOKE DELETE, TRUNCATE ON ${schema}.training_requirement, ${schema}.training_as
 REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.training_completion, ${schema}.training_content_opening, ${schema}.assessment_attempt_grant FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.assessment_question, ${schema}.assessment_attempt, ${schema}.training_event FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.person_qualification FROM ${role};
+REVOKE DELETE, TRUNCATE ON ${schema}.quality_event, ${schema}.capa, ${schema}.capa_action, ${schema}.quality_number FROM ${role};
+REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.capa_source, ${schema}.capa_action_assignment, ${schema}.quality_revision_link FROM ${role};
