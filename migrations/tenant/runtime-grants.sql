@@ -25,3 +25,5 @@ REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.training_completion, ${schema}.trai
 REVOKE DELETE, TRUNCATE ON ${schema}.assessment_question, ${schema}.assessment_attempt, ${schema}.training_event FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.person_qualification FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.ojt_checklist_item, ${schema}.ojt_observation, ${schema}.classroom_session, ${schema}.classroom_attendee FROM ${role};
+REVOKE DELETE, TRUNCATE ON ${schema}.quality_event, ${schema}.capa, ${schema}.capa_action, ${schema}.quality_number FROM ${role};
+REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.capa_source, ${schema}.capa_action_assignment, ${schema}.quality_revision_link FROM ${role};

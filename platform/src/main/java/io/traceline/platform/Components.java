@@ -109,6 +109,7 @@ public final class Components {
   final SessionHandlers sessionHandlers;
   final io.traceline.platform.qualifications.QualificationFeature qualifications;
   final TrainingFileHandlers trainingFileHandlers;
+  final io.traceline.platform.quality.QualityHandlers qualityHandlers;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
@@ -155,10 +156,14 @@ public final class Components {
     this.settingsHandlers = new TenantSettingsHandlers(new TenantSettingsService(tenantScope, records, auditTrail,
         roleCheck, signatures));
     TrainingTriggers trainingTriggers = new TrainingTriggers(jobQueue, config.trainingFanOutChunk());
+    // Quality first: document control and training tell it, in their transactions, what it waits for (QE-4, QE-5).
+    io.traceline.platform.quality.QualityFeature quality = new io.traceline.platform.quality.QualityFeature(tenantScope,
+        auditTrail, roleCheck, jobQueue, records, signatures);
+    this.qualityHandlers = quality.handlers;
     DocumentFeature documents = new DocumentFeature(tenantScope, auditTrail, roleCheck, jobQueue, records, signatures,
-        config.documentMaxBytes(), List.of(trainingTriggers));
+        config.documentMaxBytes(), List.of(trainingTriggers, quality.revisionsEffective), quality.revisionCauses);
     TrainingFeature training = new TrainingFeature(tenantScope, auditTrail, roleCheck, jobQueue, records,
-        signatures, trainingTriggers, documents.content);
+        signatures, trainingTriggers, documents.content, List.of(quality.completions));
     this.trainingHandlers = training.handlers;
     this.completionHandlers = training.completionHandlers;
     this.questionBankHandlers = training.questionBankHandlers;
@@ -171,6 +176,7 @@ public final class Components {
     List<JobKind> kinds = new java.util.ArrayList<>(List.of(new ProbeJobKind(vertx, new JobRepository(), jobQueue, member.memberId())));
     kinds.addAll(documents.jobKinds);
     kinds.addAll(training.jobKinds);
+    kinds.addAll(quality.jobKinds);
     this.jobKinds = List.copyOf(kinds);
     this.structureHandlers = new StructureHandlers(new StructureService(tenantScope, auditTrail, roleCheck));
     this.peopleHandlers = new PeopleHandlers(new PeopleService(tenantScope, auditTrail, roleCheck, training.triggers),

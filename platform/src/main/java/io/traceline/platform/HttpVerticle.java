@@ -176,6 +176,23 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getQualification").addHandler(qualifications::get);
     api.getRoute("updateQualification").addHandler(qualifications::update);
     api.getRoute("revokeQualification").addHandler(qualifications::revoke);
+    io.traceline.platform.quality.QualityHandlers quality = components.qualityHandlers;
+    api.getRoute("listQualityEvents").addHandler(quality::listEvents);
+    api.getRoute("createQualityEvent").addHandler(quality::createEvent);
+    api.getRoute("getQualityEvent").addHandler(quality::getEvent);
+    api.getRoute("transitionQualityEvent").addHandler(quality::transitionEvent);
+    api.getRoute("signQualityEvent").addHandler(quality::signEvent);
+    api.getRoute("linkQualityEventRevision").addHandler(quality::linkEventRevision);
+    api.getRoute("listCapas").addHandler(quality::listCapas);
+    api.getRoute("createCapa").addHandler(quality::createCapa);
+    api.getRoute("getCapa").addHandler(quality::getCapa);
+    api.getRoute("recordCapaRootCause").addHandler(quality::recordRootCause);
+    api.getRoute("createCapaAction").addHandler(quality::createAction);
+    api.getRoute("getCapaAction").addHandler(quality::getAction);
+    api.getRoute("completeCapaAction").addHandler(quality::completeAction);
+    api.getRoute("cancelCapaAction").addHandler(quality::cancelAction);
+    api.getRoute("closeCapa").addHandler(quality::closeCapa);
+    api.getRoute("checkCapaEffectiveness").addHandler(quality::checkEffectiveness);
     // Authentication and the tenant wall (the main router's gates) run before contract validation, so a stranger learns
     // nothing from validation errors; the contract's security scheme documents them for clients.
     api.getRoutes().forEach(route -> route.setDoSecurity(false));

@@ -127,7 +127,9 @@ public final class DemoTenantSeeder {
             .compose(userIds -> tenantScope.inTransaction(tenant.schemaName(), connection -> seedPeople(connection, userIds)
                 .compose(v -> new DemoDocuments(audit, documentPeople(userIds)).seed(connection))
                 .compose(v -> new DemoTraining(jobs, fanOutChunk).seed(connection, SLUG))
-                .compose(v -> new DemoQuestionBanks(audit).seed(connection)))))
+                .compose(v -> new DemoQuestionBanks(audit).seed(connection))
+                .compose(v -> new DemoQuality(audit, login(userIds, 1), login(userIds, 5), userIds.get(8))
+                    .seed(connection)))))
         .onSuccess(v -> LOG.info("Demo tenant '{}' ready: sign in as {} / {}", SLUG, ADMIN_EMAIL, PASSWORD));
   }
 

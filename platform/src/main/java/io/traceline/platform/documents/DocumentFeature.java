@@ -22,14 +22,15 @@ public final class DocumentFeature {
   public final List<JobKind> jobKinds;
 
   public DocumentFeature(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, JobQueue jobs, RecordVersions records,
-                         SignatureService signatures, long maxContentBytes, List<VersionEffectiveListener> listeners) {
+                         SignatureService signatures, long maxContentBytes, List<VersionEffectiveListener> listeners,
+                         VersionCauses causes) {
     DocumentRepository repository = new DocumentRepository();
     // The embedded default; an object store implementing DocumentContentStore would be chosen here by configuration.
     DocumentContentStore store = new PostgresContentStore(tenantScope);
     DocumentLifecycle lifecycle = new DocumentLifecycle(tenantScope, audit, roles, jobs, records, signatures, repository,
         listeners);
     this.content = new DocumentContentService(tenantScope, audit, roles, store, repository);
-    this.handlers = new DocumentHandlers(new DocumentService(tenantScope, audit, roles, repository), lifecycle, content,
+    this.handlers = new DocumentHandlers(new DocumentService(tenantScope, audit, roles, repository, causes), lifecycle, content,
         new DocumentExport(tenantScope, roles, records, signatures, audit, repository));
     this.uploads = new DocumentUploadHandler(content, maxContentBytes);
     this.jobKinds = List.of(new DocumentEffectiveJob(lifecycle, audit, repository),

@@ -37,8 +37,15 @@ public final class DocumentService {
   private final RoleCheck roles;
   private final DocumentRepository repository;
   private final DocumentLookup lookup;
+  private final VersionCauses causes;
 
   public DocumentService(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, DocumentRepository repository) {
+    this(tenantScope, audit, roles, repository, VersionCauses.NONE);
+  }
+
+  public DocumentService(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, DocumentRepository repository,
+                         VersionCauses causes) {
+    this.causes = causes;
     this.tenantScope = tenantScope;
     this.audit = audit;
     this.roles = roles;
@@ -102,7 +109,9 @@ public final class DocumentService {
 
   public Future<JsonObject> version(TenantContext tenant, UUID documentId, UUID versionId) {
     return tenantScope.inTransaction(tenant.schemaName(), connection -> lookup.document(connection, documentId, false)
-        .compose(document -> lookup.version(connection, documentId, versionId)));
+        .compose(document -> lookup.version(connection, documentId, versionId))
+        // What drove this revision (a change control, a CAPA action), so the chain is traceable from the document too.
+        .compose(version -> causes.causesOf(connection, versionId).map(found -> version.put("causedBy", found))));
   }
 
   /** The effective version; 404 when the document has none (never a superseded one). */

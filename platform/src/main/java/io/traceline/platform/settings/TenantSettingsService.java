@@ -38,7 +38,9 @@ public final class TenantSettingsService {
       .put("timeZone", "UTC")
       .put("defaultTrainingWindowDays", 30)
       .put("periodicReviewMonths", 24)
-      .put("recordRetentionYears", 10);
+      .put("recordRetentionYears", 10)
+      // Quality events: how far back a same-cause event on the same document or process is a repeat (QE, issue 8).
+      .put("recurrenceWindowMonths", 12);
 
   private final TenantScope tenantScope;
   private final RecordVersions records;

@@ -24,12 +24,14 @@ public final class CompletionRecords {
 
   private final AuditTrail audit;
   private final TrainingTriggers triggers;
+  private final java.util.List<AssignmentCompletedListener> listeners;
   private final TrainingRepository assignments = new TrainingRepository();
   private final CompletionRepository completions = new CompletionRepository();
 
-  public CompletionRecords(AuditTrail audit, TrainingTriggers triggers) {
+  public CompletionRecords(AuditTrail audit, TrainingTriggers triggers, java.util.List<AssignmentCompletedListener> listeners) {
     this.audit = audit;
     this.triggers = triggers;
+    this.listeners = java.util.List.copyOf(listeners);
   }
 
   /**
@@ -72,6 +74,15 @@ public final class CompletionRecords {
                         .withValues(before, after.copy().put("completion", completion))
                         .withReason(evidence.reason()))
                     .compose(recorded -> triggers.assignmentCompleted(connection, tenant, assignmentId))
+                    .compose(v -> told(connection, tenant, actor, source, assignmentId, 0))
                     .map(completion))));
+  }
+
+  /** The listeners one after another (they may lock rows: never two at once on one connection). */
+  private Future<Void> told(SqlConnection connection, String tenant, AuditEvent.Actor actor, AuditEvent.Source source,
+                            UUID assignmentId, int next) {
+    return next == listeners.size() ? Future.succeededFuture()
+        : listeners.get(next).assignmentCompleted(connection, tenant, actor, source, assignmentId)
+            .compose(v -> told(connection, tenant, actor, source, assignmentId, next + 1));
   }
 }

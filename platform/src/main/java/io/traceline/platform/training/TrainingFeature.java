@@ -39,9 +39,10 @@ public final class TrainingFeature {
   public final List<JobKind> jobKinds;
 
   public TrainingFeature(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, JobQueue jobs, RecordVersions records,
-                         SignatureService signatures, TrainingTriggers triggers, DocumentContentService files) {
+                         SignatureService signatures, TrainingTriggers triggers, DocumentContentService files,
+                         List<AssignmentCompletedListener> completionListeners) {
     this.triggers = triggers;
-    CompletionRecords completionRecords = new CompletionRecords(audit, triggers);
+    CompletionRecords completionRecords = new CompletionRecords(audit, triggers, completionListeners);
     this.handlers = new TrainingHandlers(new RequirementService(tenantScope, audit, roles, jobs, triggers),
         new AssignmentService(tenantScope, roles, jobs),
         new CompletionService(tenantScope, records, signatures, completionRecords));

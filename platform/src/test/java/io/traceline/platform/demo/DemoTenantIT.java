@@ -70,6 +70,44 @@ class DemoTenantIT {
     }
   }
 
+  @Test
+  @DisplayName("the demo's quality records: a closed deviation and its signed, closed CAPA; an open CAPA for a training deficiency whose training action is half done, the demo employee's part still open; an open change control and nonconformance")
+  void qualityRecords() throws SQLException {
+    TestPlatform shared = TestPlatform.get();
+    try (Platform platform = Platform.start(withDemo())) {
+      Api api = new Api("http://localhost:" + platform.httpPort());
+      String path = "/api/v1/t/" + DemoTenantSeeder.SLUG;
+      String qm = shared.tokens().password("qm@meridian-bio.example", DemoTenantSeeder.PASSWORD);
+      Api.Response events = api.get(path + "/quality-events?limit=50", qm);
+      assertThat(events.status()).as(events.toString()).isEqualTo(200);
+      assertThat(events.json().getJsonArray("items").stream().map(e -> ((JsonObject) e).getString("number")
+          + ":" + ((JsonObject) e).getString("status")).toList())
+          .contains("DEV-0001:closed", "DEV-0002:investigating", "CC-0001:open", "NC-0001:open");
+      JsonObject closed = api.get(path + "/capas?status=closed", qm).json().getJsonArray("items").getJsonObject(0);
+      JsonObject closedCapa = api.get(path + "/capas/" + closed.getString("id"), qm).json();
+      assertThat(closedCapa.getJsonObject("closure").getJsonObject("signature").getString("meaning")).isEqualTo("closed");
+      assertThat(closedCapa.getJsonObject("effectiveness").getString("state")).isEqualTo("scheduled");
+      JsonObject open = api.get(path + "/capas?status=open&rootCauseCategory=training-deficiency", qm).json()
+          .getJsonArray("items").getJsonObject(0);
+      JsonObject action = api.get(path + "/capas/" + open.getString("id"), qm).json().getJsonArray("actions")
+          .getJsonObject(0);
+      JsonObject counts = action.getJsonObject("training").getJsonObject("assignments");
+      assertThat(counts.getInteger("total")).isEqualTo(4);
+      assertThat(counts.getInteger("completed")).isEqualTo(2);
+      assertThat(counts.getInteger("open")).isEqualTo(2);
+      // Closing it now is refused: its training is open.
+      Api.Response early = api.post(path + "/capas/" + open.getString("id") + "/closure", qm, new JsonObject()
+          .put("summary", "Too early").put("reauthentication", new JsonObject().put("method", "password")
+              .put("username", "qm@meridian-bio.example").put("password", DemoTenantSeeder.PASSWORD)));
+      assertThat(early.status()).as(early.toString()).isEqualTo(409);
+      String employee = shared.tokens().password("employee@meridian-bio.example", DemoTenantSeeder.PASSWORD);
+      Api.Response mine = api.get(path + "/me/training?limit=200", employee);
+      assertThat(mine.json().getJsonArray("items").stream().map(JsonObject.class::cast)
+          .filter(a -> "capa-action".equals(a.getString("cause"))).map(a -> a.getString("status")).toList())
+          .containsExactly("open");
+    }
+  }
+
   private static Config withDemo() {
     Config base = TestPlatform.config(0);
     return new Config(base.mode(), base.httpHost(), base.httpPort(), base.httpBodyLimit(), base.dataDir(), base.dbUrl(),

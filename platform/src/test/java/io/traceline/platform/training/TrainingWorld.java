@@ -20,24 +20,24 @@ import io.vertx.core.json.JsonObject;
  * an aseptic operator role, a training admin, a document author and approver, a supervisor who manages the learners,
  * and learners with logins who hold the role. A job cluster runs the fan-outs that assign them.
  */
-final class TrainingWorld implements AutoCloseable {
+public final class TrainingWorld implements AutoCloseable {
 
-  final TestPlatform platform = TestPlatform.get();
-  final Api api = platform.api();
-  final TenantFixture tenant;
-  final String schema;
-  final DocumentFlow flow;
-  final Person author;
-  final Person approver;
-  final Person trainingAdmin;
-  final Person supervisor;
-  final String admin;
-  final JsonObject operatorRole;
+  public final TestPlatform platform = TestPlatform.get();
+  public final Api api = platform.api();
+  public final TenantFixture tenant;
+  public final String schema;
+  public final DocumentFlow flow;
+  public final Person author;
+  public final Person approver;
+  public final Person trainingAdmin;
+  public final Person supervisor;
+  public final String admin;
+  public final JsonObject operatorRole;
   private final JobCluster cluster = new JobCluster(1);
   private final String siteCode;
   private int hired;
 
-  TrainingWorld(String prefix) {
+  public TrainingWorld(String prefix) {
     tenant = platform.newTenant(prefix);
     schema = "t_" + tenant.slug();
     flow = new DocumentFlow(platform, tenant);
@@ -61,21 +61,21 @@ final class TrainingWorld implements AutoCloseable {
     cluster.close();
   }
 
-  JsonObject created(String collection, JsonObject body) {
+  public JsonObject created(String collection, JsonObject body) {
     Api.Response response = api.post(tenant.path(collection), admin, body.put("reason", "Set up the plant"));
     assertThat(response.status()).as(response.toString()).isEqualTo(201);
     return response.json();
   }
 
   /** A learner with a login and the signature policy signed, hired as an aseptic operator managed by the supervisor. */
-  Person learner(String given, String family) {
+  public Person learner(String given, String family) {
     Person person = flow.signer(given, family, "employee");
     people(new JsonArray().add(row("L-" + (++hired) + "-" + family.toUpperCase(java.util.Locale.ROOT), person, "SUP-1", true)));
     return person;
   }
 
   /** A person without a login (PPL-4: trained in class, recorded by a trainer), hired as an aseptic operator: their id. */
-  String hireWithoutLogin(String given, String family) {
+  public String hireWithoutLogin(String given, String family) {
     String employeeNumber = "N-" + (++hired) + "-" + family.toUpperCase(java.util.Locale.ROOT);
     people(new JsonArray().add(new JsonObject().put("employeeNumber", employeeNumber).put("givenName", given)
         .put("familyName", family).put("siteCode", siteCode).put("departmentCode", "FIL").put("status", "active")
@@ -85,12 +85,12 @@ final class TrainingWorld implements AutoCloseable {
   }
 
   /** The person record linked to the login. */
-  String personId(Person person) {
+  public String personId(Person person) {
     return platform.queryString("SELECT id::text FROM " + schema + ".person WHERE user_id = '" + person.id() + "'");
   }
 
   /** The open-or-closed assignment of a person (by id) on the version, as the training admin reads it. */
-  JsonObject assignmentOf(String personId, JsonObject version) {
+  public JsonObject assignmentOf(String personId, JsonObject version) {
     Api.Response found = api.get(tenant.path("/training-assignments?personId=" + personId + "&versionId="
         + version.getString("id")), trainingAdmin.token(platform));
     assertThat(found.status()).as(found.toString()).isEqualTo(200);
@@ -101,7 +101,7 @@ final class TrainingWorld implements AutoCloseable {
    * A trainer of the document: an operator with a login who trained on the version (recorded after the fact by the
    * training admin, with the supervisor as their trainer) and holds a trainer qualification for the document.
    */
-  Person qualifiedTrainer(String given, String family, JsonObject document, JsonObject version) {
+  public Person qualifiedTrainer(String given, String family, JsonObject document, JsonObject version) {
     Person trainer = learner(given, family);
     String token = trainingAdmin.token(platform);
     JsonObject own = assignment(trainer, version);
@@ -140,12 +140,12 @@ final class TrainingWorld implements AutoCloseable {
   }
 
   /** A document whose operators train by {@code method} (an assessment with the given pass score and attempts). */
-  JsonObject document(String title, String method, Integer passScore, Integer maxAttempts, Integer recertifyMonths) {
+  public JsonObject document(String title, String method, Integer passScore, Integer maxAttempts, Integer recertifyMonths) {
     return document(title, method, "high", passScore, maxAttempts, recertifyMonths);
   }
 
   /** A document of the given risk class whose operators train by {@code method}. */
-  JsonObject document(String title, String method, String riskClass, Integer passScore, Integer maxAttempts,
+  public JsonObject document(String title, String method, String riskClass, Integer passScore, Integer maxAttempts,
                       Integer recertifyMonths) {
     JsonObject document = flow.document(author, "sop", "FIL", title, riskClass);
     JsonObject body = new JsonObject().put("documentId", document.getString("id"))
@@ -166,14 +166,14 @@ final class TrainingWorld implements AutoCloseable {
   }
 
   /** Makes a new major version effective and waits for its fan-out; returns the version. */
-  JsonObject effective(JsonObject document) {
+  public JsonObject effective(JsonObject document) {
     JsonObject version = flow.effective(document, author, approver, "major", "full-retraining");
     settle();
     return version;
   }
 
   /** The learner's assignment on that version (any status). */
-  JsonObject assignment(Person learner, JsonObject version) {
+  public JsonObject assignment(Person learner, JsonObject version) {
     Api.Response mine = api.get(tenant.path("/me/training?limit=200"), learner.token(platform));
     assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
     return mine.json().getJsonArray("items").stream().map(JsonObject.class::cast)
@@ -181,21 +181,21 @@ final class TrainingWorld implements AutoCloseable {
         .findFirst().orElseThrow(() -> new AssertionError("no assignment on " + version.getString("id")));
   }
 
-  String mePath(JsonObject assignment, String rest) {
+  public String mePath(JsonObject assignment, String rest) {
     return tenant.path("/me/training/" + assignment.getString("id") + rest);
   }
 
-  Api.Response postWithKey(String path, String token, JsonObject body, String idempotencyKey) {
+  public Api.Response postWithKey(String path, String token, JsonObject body, String idempotencyKey) {
     return api.send("POST", path, token, body.encode(), "application/json",
         idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
   }
 
-  long count(String sql) {
+  public long count(String sql) {
     return platform.queryLong("SELECT count(*) FROM " + sql.replace("${schema}", schema));
   }
 
   /** Waits until every training job of the tenant has finished. */
-  void settle() {
+  public void settle() {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (platform.queryLong("SELECT count(*) FROM control.job WHERE tenant = '" + tenant.slug()
         + "' AND kind LIKE 'training.%' AND state IN ('scheduled', 'running') AND run_at <= now()") > 0) {

@@ -77,7 +77,9 @@ public final class StatusRepository {
       + "LEFT JOIN LATERAL (SELECT a.version_id, v.major, v.minor, a.completed_at, a.method, r.recertify_months, "
       + "    array[v.major, v.minor] >= coalesce(versions.training_base, versions.first_version) AS current "
       + "  FROM {schema}.training_assignment a JOIN {schema}.document_version v ON v.id = a.version_id "
-      + "    JOIN {schema}.training_requirement r ON r.id = a.requirement_id "
+      // A CAPA training action's completion has no requirement: it counts like any other, recertified as the
+      // requirements that apply now say.
+      + "    LEFT JOIN {schema}.training_requirement r ON r.id = a.requirement_id "
       + "  WHERE a.person_id = p.id AND a.document_id = d.id AND a.status = 'completed' "
       + "  ORDER BY 7 DESC NULLS LAST, a.completed_at DESC LIMIT 1) done ON true "
       + "LEFT JOIN LATERAL (SELECT true AS verified FROM {schema}.training_assignment a "

@@ -36,7 +36,7 @@ public final class CompletionRepository {
             + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)")
         .execute(Tuple.from(new Object[] {c.id(), UUID.fromString(assignment.getString("id")),
             UUID.fromString(assignment.getJsonObject("person").getString("id")),
-            UUID.fromString(assignment.getString("requirementId")),
+            assignment.getString("requirementId") == null ? null : UUID.fromString(assignment.getString("requirementId")),
             UUID.fromString(assignment.getJsonObject("document").getString("id")),
             UUID.fromString(assignment.getJsonObject("version").getString("id")), assignment.getInteger("cycle"),
             assignment.getString("method"), c.result(), c.score(), c.passScore(), c.trainedAt(), c.reason(),
@@ -88,7 +88,7 @@ public final class CompletionRepository {
         .put("id", row.getUUID("id").toString())
         .put("assignmentId", row.getUUID("assignment_id").toString())
         .put("person", TrainingRows.person(row))
-        .put("requirementId", row.getUUID("requirement_id").toString())
+        .put("requirementId", TrainingRows.id(row, "requirement_id"))
         .put("document", TrainingRows.document(row))
         .put("version", TrainingRows.version(row))
         .put("cycle", row.getInteger("cycle"))

@@ -24,7 +24,7 @@ public final class TrainingRepository {
   private static final String ASSIGNMENT = "SELECT a.id, a.person_id, p.employee_number, p.given_name, p.family_name, "
       + "a.requirement_id, a.document_id, d.number AS document_number, d.title AS document_title, a.version_id, "
       + "v.major, v.minor, a.cycle, a.method, a.status, a.due_at, a.assigned_at, a.cause, a.job_id, a.paused_since, "
-      + "a.completed_at, a.closed_at, a.close_reason, a.blocked_at, (a.status = 'open' AND a.paused_since IS NULL AND a.due_at < now()) AS overdue, "
+      + "a.completed_at, a.closed_at, a.close_reason, a.blocked_at, a.capa_action_id, (a.status = 'open' AND a.paused_since IS NULL AND a.due_at < now()) AS overdue, "
       // What the learner's own signature is awaited for: an on-the-job observation their trainer signed, or the
       // attendance of a classroom session their trainer signed. Evaluated for the rows answered only.
       + "(SELECT o.id FROM ojt_observation o WHERE o.assignment_id = a.id AND o.state = 'awaiting-learner' "
@@ -169,10 +169,14 @@ public final class TrainingRepository {
         .map(rows -> rows.rowCount() == 1);
   }
 
-  /** The requirement's assessment rules for an assignment: {passScore, maxAttempts}; passScore null when not an assessment. */
+  /**
+   * The assessment rules for an assignment: {passScore, maxAttempts}; passScore null when not an assessment. A matrix
+   * assignment has its requirement's; a CAPA training action's assignment (no requirement) carries the action's own.
+   */
   public Future<JsonObject> assessmentRules(SqlConnection connection, UUID assignmentId) {
-    return connection.preparedQuery("SELECT r.pass_score, r.max_attempts FROM training_assignment a "
-            + "JOIN training_requirement r ON r.id = a.requirement_id WHERE a.id = $1")
+    return connection.preparedQuery("SELECT coalesce(r.pass_score, a.pass_score) AS pass_score, "
+            + "coalesce(r.max_attempts, a.max_attempts, 3) AS max_attempts FROM training_assignment a "
+            + "LEFT JOIN training_requirement r ON r.id = a.requirement_id WHERE a.id = $1")
         .execute(Tuple.of(assignmentId))
         .map(rows -> {
           Row row = rows.iterator().next();
@@ -240,7 +244,7 @@ public final class TrainingRepository {
     return new JsonObject()
         .put("id", row.getUUID("id").toString())
         .put("person", TrainingRows.person(row))
-        .put("requirementId", row.getUUID("requirement_id").toString())
+        .put("requirementId", TrainingRows.id(row, "requirement_id"))
         .put("document", TrainingRows.document(row))
         .put("version", TrainingRows.version(row))
         .put("cycle", row.getInteger("cycle"))
@@ -255,6 +259,8 @@ public final class TrainingRepository {
         .put("closedAt", TrainingRows.time(row, "closed_at"))
         .put("closeReason", row.getString("close_reason"))
         .put("blockedAt", blocked ? TrainingRows.time(row, "blocked_at") : null)
+        // A CAPA training action made it (cause capa-action): the action is why it exists, not a requirement.
+        .put("capaActionId", TrainingRows.id(row, "capa_action_id"))
         .put("awaiting", awaiting(row));
   }
 
