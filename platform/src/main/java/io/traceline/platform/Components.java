@@ -158,7 +158,7 @@ public final class Components {
     TrainingTriggers trainingTriggers = new TrainingTriggers(jobQueue, config.trainingFanOutChunk());
     // Quality first: document control and training tell it, in their transactions, what it waits for (QE-4, QE-5).
     io.traceline.platform.quality.QualityFeature quality = new io.traceline.platform.quality.QualityFeature(tenantScope,
-        auditTrail, roleCheck, jobQueue, records, signatures);
+        auditTrail, roleCheck, jobQueue, records, signatures, config.trainingFanOutChunk());
     this.qualityHandlers = quality.handlers;
     DocumentFeature documents = new DocumentFeature(tenantScope, auditTrail, roleCheck, jobQueue, records, signatures,
         config.documentMaxBytes(), List.of(trainingTriggers, quality.revisionsEffective), quality.revisionCauses);

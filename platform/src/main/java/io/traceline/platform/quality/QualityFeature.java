@@ -20,19 +20,21 @@ import io.traceline.tenants.TenantScope;
  */
 public final class QualityFeature {
 
-  /** Above this many affected people a training action's assignments are made by the job runtime. */
-  public static final int INLINE_ASSIGNMENT_LIMIT = 2_000;
-
   public final QualityHandlers handlers;
   public final AssignmentCompletedListener completions;
   public final VersionEffectiveListener revisionsEffective;
   public final VersionCauses revisionCauses;
   public final List<JobKind> jobKinds;
 
+  /**
+   * {@code inlineAssignmentLimit}: above this many affected people a training action's assignments are made by the job
+   * runtime rather than in the request (the platform passes its fan-out chunk size: a set larger than one chunk of a
+   * revision's fan-out is work for the cluster, not for a request).
+   */
   public QualityFeature(TenantScope tenantScope, AuditTrail audit, RoleCheck roles, JobQueue jobs, RecordVersions records,
-                        SignatureService signatures) {
+                        SignatureService signatures, int inlineAssignmentLimit) {
     SignedRecords signed = new SignedRecords(records);
-    TrainingActions training = new TrainingActions(audit, jobs, INLINE_ASSIGNMENT_LIMIT);
+    TrainingActions training = new TrainingActions(audit, jobs, inlineAssignmentLimit);
     RevisionLinks links = new RevisionLinks(audit);
     this.completions = training;
     this.revisionsEffective = links;

@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import io.traceline.platform.testing.Api;
 import io.traceline.platform.testing.DocumentFlow;
+import io.traceline.platform.testing.TestPlatform;
 import io.traceline.platform.testing.TestPlatform.Person;
 import io.traceline.platform.testing.TestPlatform.TenantFixture;
 import io.traceline.platform.training.TrainingWorld;
@@ -307,6 +308,45 @@ class QualityLoopIT {
     Api.Response repeats = api.get(tenant.path("/quality-events?repeat=true"), qm);
     assertThat(repeats.json().getJsonArray("items").stream().map(e -> ((JsonObject) e).getString("id")).toList())
         .contains(repeat.getString("id"), sameProcess.getString("id")).doesNotContain(unrelated.getString("id"));
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("a training action for more people than one fan-out chunk is made by the job runtime: pending (the CAPA cannot close) until the job has assigned everyone once, audited with its job")
+  void largeActionRunsAsJob() {
+    JsonObject role = world.created("/job-roles", new JsonObject().put("code", "LARGE-OP").put("name", "Large line operator"));
+    int people = TestPlatform.FANOUT_CHUNK + 25;
+    JsonArray rows = new JsonArray();
+    for (int n = 1; n <= people; n++) {
+      rows.add(new JsonObject().put("employeeNumber", String.format("LG-%04d", n)).put("givenName", "Line")
+          .put("familyName", "Operator " + n).put("siteCode", "CRK").put("departmentCode", "FIL").put("status", "active")
+          .put("hiredOn", "2024-01-08").put("jobRoleCodes", new JsonArray().add("LARGE-OP")));
+    }
+    ok(api.post(tenant.path("/people/bulk"), world.admin, new JsonObject().put("people", rows).put("reason", "HR feed")),
+        200);
+    JsonObject document = world.document("Line clearance after a jam", "read-and-acknowledge", null, null, null);
+    JsonObject version = world.effective(document);
+    JsonObject event = deviation("Line not cleared after a jam", document, null, "line clearance");
+    JsonObject capa = capa(event, "training-deficiency");
+    JsonObject action = trainingAction(capa, version, "read-and-acknowledge", null, null,
+        new JsonArray().add(role.getString("id")));
+    assertThat(action.getJsonObject("training").getString("assignmentState")).as(action.encode()).isEqualTo("pending");
+    String jobId = action.getJsonObject("assigned").getString("jobId");
+    assertThat(jobId).isNotNull();
+    assertThat(action.getJsonObject("assigned").getInteger("people")).isEqualTo(people);
+
+    settleQuality();
+    JsonObject after = getCapa(capa).getJsonArray("actions").getJsonObject(0);
+    assertThat(after.getJsonObject("training").getString("assignmentState")).isEqualTo("assigned");
+    assertThat(after.getJsonObject("training").getJsonObject("assignments").getInteger("total")).isEqualTo(people);
+    // The role is in no requirement: every holder got one capa-action assignment, made by the job, exactly once.
+    assertThat(world.count("${schema}.training_assignment WHERE capa_action_id = '" + action.getString("id")
+        + "' AND cause = 'capa-action' AND job_id = '" + jobId + "'")).isEqualTo(people);
+    assertThat(world.count("${schema}.audit_event WHERE action = 'capa-action.assigned' AND entity_id = '"
+        + action.getString("id") + "'")).isEqualTo(1);
+    Api.Response early = post("/capas/" + capa.getString("id") + "/closure", new JsonObject().put("summary", "Done")
+        .put("reauthentication", DocumentFlow.password(quality)));
+    assertThat(early.status()).as(early.toString()).isEqualTo(409);
   }
 
   @Test
