@@ -24,3 +24,4 @@ REVOKE DELETE, TRUNCATE ON ${schema}.training_requirement, ${schema}.training_as
 REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.training_completion, ${schema}.training_content_opening, ${schema}.assessment_attempt_grant FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.assessment_question, ${schema}.assessment_attempt, ${schema}.training_event FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.person_qualification FROM ${role};
+REVOKE DELETE, TRUNCATE ON ${schema}.program, ${schema}.person_program FROM ${role};
