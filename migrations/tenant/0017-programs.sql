@@ -27,7 +27,8 @@ DECLARE
     candidate text;
     k         integer;
 BEGIN
-    FOR label IN SELECT DISTINCT sponsor_program FROM document WHERE sponsor_program IS NOT NULL ORDER BY 1 LOOP
+    FOR label IN SELECT t FROM (SELECT DISTINCT sponsor_program AS t FROM document WHERE sponsor_program IS NOT NULL) s
+                 ORDER BY t COLLATE "C" LOOP
         base := coalesce(nullif(left(trim(BOTH '-' FROM upper(regexp_replace(split_part(label, ' (', 1),
             '[^A-Za-z0-9]+', '-', 'g'))), 30), ''), 'PROGRAM');
         candidate := base;

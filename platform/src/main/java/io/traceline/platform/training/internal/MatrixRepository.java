@@ -23,11 +23,20 @@ public final class MatrixRepository {
   /**
    * The requirement {@code r} applies to person {@code p} as far as programs go (SPN-1): it has no program scope, or
    * {@code p} is a member of its program today. Set-based like the rest of the statement: a requirement without a
-   * program never evaluates the EXISTS, and with one it is an index probe of person_program_by_person per candidate.
+   * program never evaluates the EXISTS; with one, PostgreSQL either probes person_program_by_person per candidate or
+   * (usually) hashes the memberships once per statement.
    */
-  static final String IN_PROGRAM = "(r.program_id IS NULL OR EXISTS (SELECT 1 FROM person_program m "
-      + "WHERE m.person_id = p.id AND m.program_id = r.program_id AND m.valid_from <= current_date "
-      + "AND (m.valid_to IS NULL OR m.valid_to > current_date)))";
+  static final String IN_PROGRAM = inProgram("");
+
+  /**
+   * {@link #IN_PROGRAM} with a further condition on the memberships {@code m}: a fan-out chunk limits them to its
+   * person-id range, so the hashed memberships are an index range scan of the chunk's slice, not of every membership.
+   */
+  private static String inProgram(String andMembership) {
+    return "(r.program_id IS NULL OR EXISTS (SELECT 1 FROM person_program m "
+        + "WHERE m.person_id = p.id AND m.program_id = r.program_id AND m.valid_from <= current_date "
+        + "AND (m.valid_to IS NULL OR m.valid_to > current_date)" + andMembership + "))";
+  }
 
   /** The requirement {@code r}'s job role (at its site) is no longer held by the person {@code p} of assignment {@code a}. */
   private static final String ROLE_GONE = "((r.site_id IS NOT NULL AND p.site_id <> r.site_id) OR NOT EXISTS (SELECT 1 "
@@ -133,7 +142,7 @@ public final class MatrixRepository {
         + "JOIN person_job_role h ON h.job_role_id = r.job_role_id AND " + CURRENT_HOLDING + " "
         + "JOIN person p ON p.id = h.person_id AND p.status = 'active' AND (r.site_id IS NULL OR p.site_id = r.site_id) "
         + "WHERE r.document_id = $3 AND r.active AND ($9::uuid IS NULL OR r.id = $9) AND " + inChunk("h.person_id") + " "
-        + "AND " + IN_PROGRAM + " "
+        + "AND " + inProgram(" AND " + inChunk("m.person_id")) + " "
         + "UNION ALL "
         + "SELECT a.person_id, a.requirement_id, r.due_days, " + method + ", 'previously-trained', 2 "
         + "FROM training_assignment a JOIN training_requirement r ON r.id = a.requirement_id "
