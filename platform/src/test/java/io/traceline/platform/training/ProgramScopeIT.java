@@ -171,6 +171,10 @@ class ProgramScopeIT {
     assertThat(count(mine + " AND a.cause = 'program-joined' AND a.status = 'open'")).isEqualTo(1);
     assertThat(platform.queryLong("SELECT count(*) FROM " + schema + ".audit_event WHERE action = 'person.program-joined' "
         + "AND entity_id = '" + fo4 + "' AND reason = 'Moved onto the Northstar line'")).isEqualTo(1);
+    Api.Response file = api.get(tenant.path("/people/" + fo4 + "/training-file"), admin);
+    assertThat(file.status()).as(file.toString()).isEqualTo(200);
+    assertThat(file.json().getJsonObject("person").getJsonArray("programs").getJsonObject(0).getString("sponsorName"))
+        .isEqualTo("Northstar Therapeutics");
     Api.Response person = api.get(tenant.path("/people/" + fo4), admin);
     assertThat(person.json().getJsonArray("programs").getJsonObject(0).getString("code")).isEqualTo("FO-PRG");
     assertThat(api.get(tenant.path("/people?programId=" + fanOut.getString("id")), admin).json().getJsonArray("items")
