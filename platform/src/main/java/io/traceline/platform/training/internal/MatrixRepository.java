@@ -30,7 +30,8 @@ public final class MatrixRepository {
 
   /**
    * {@link #IN_PROGRAM} with a further condition on the memberships {@code m}: a fan-out chunk limits them to its
-   * person-id range, so the hashed memberships are an index range scan of the chunk's slice, not of every membership.
+   * person-id range, a reconciliation to its people, so hashed memberships are an index scan of that slice, not of
+   * every membership of the tenant.
    */
   private static String inProgram(String andMembership) {
     return "(r.program_id IS NULL OR EXISTS (SELECT 1 FROM person_program m "
@@ -217,7 +218,7 @@ public final class MatrixRepository {
                   + "LEFT JOIN program g ON g.id = r.program_id, person p "
                   + "WHERE r.id = a.requirement_id AND p.id = a.person_id "
                   + "AND a.person_id = ANY($1) AND a.status = 'open' AND a.cause <> 'previously-trained' "
-                  + "AND (" + ROLE_GONE + " OR NOT " + IN_PROGRAM + ")", ids)
+                  + "AND (" + ROLE_GONE + " OR NOT " + inProgram(" AND m.person_id = ANY($1)") + ")", ids)
                   .map(roleLost -> terminated + roleLost))
               .compose(cancelled -> update(connection, "UPDATE training_assignment a SET paused_since = now() FROM person p "
                       + "WHERE p.id = a.person_id AND a.person_id = ANY($1) AND a.status = 'open' AND a.paused_since IS NULL "
@@ -256,7 +257,7 @@ public final class MatrixRepository {
             + "JOIN training_requirement r ON r.job_role_id = h.job_role_id AND r.active "
             + "AND (r.site_id IS NULL OR p.site_id = r.site_id) "
             + "JOIN document_version v ON v.document_id = r.document_id AND v.state = 'effective' "
-            + "WHERE " + IN_PROGRAM + " "
+            + "WHERE " + inProgram(" AND m.person_id = ANY($1)") + " "
             + "AND NOT EXISTS (SELECT 1 FROM training_assignment x WHERE x.person_id = p.id AND x.requirement_id = r.id "
             + "AND x.version_id = v.id AND x.status IN ('open', 'completed', 'superseded'))) t "
             + "ON CONFLICT (person_id, requirement_id, version_id, cycle) DO NOTHING")
