@@ -152,7 +152,7 @@ ALTER TABLE training_assignment ADD COLUMN pass_score integer CHECK (pass_score 
 ALTER TABLE training_assignment ADD COLUMN max_attempts integer CHECK (max_attempts BETWEEN 1 AND 20);
 ALTER TABLE training_assignment DROP CONSTRAINT training_assignment_cause_check;
 ALTER TABLE training_assignment ADD CONSTRAINT training_assignment_cause_check CHECK (cause IN ('revision-effective',
-    'previously-trained', 'hired', 'role-gained', 'returned', 'requirement-added', 'recertification', 'capa-action'));
+    'previously-trained', 'hired', 'role-gained', 'returned', 'requirement-added', 'recertification', 'program-joined', 'capa-action'));
 ALTER TABLE training_assignment ADD CONSTRAINT training_assignment_capa_action
     CHECK ((cause = 'capa-action') = (capa_action_id IS NOT NULL) AND (requirement_id IS NULL) = (cause = 'capa-action'));
 -- One assignment per person per action: making an action's assignments twice (a job retried) adds nothing.

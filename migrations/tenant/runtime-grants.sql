@@ -27,3 +27,4 @@ REVOKE DELETE, TRUNCATE ON ${schema}.person_qualification FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.ojt_checklist_item, ${schema}.ojt_observation, ${schema}.classroom_session, ${schema}.classroom_attendee FROM ${role};
 REVOKE DELETE, TRUNCATE ON ${schema}.quality_event, ${schema}.capa, ${schema}.capa_action, ${schema}.quality_number FROM ${role};
 REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.capa_source, ${schema}.capa_action_assignment, ${schema}.quality_revision_link FROM ${role};
+REVOKE DELETE, TRUNCATE ON ${schema}.program, ${schema}.person_program FROM ${role};

@@ -9,6 +9,7 @@ import io.traceline.platform.http.OperatorGate;
 import io.traceline.platform.http.ProblemResponder;
 import io.traceline.platform.http.RequestTracing;
 import io.traceline.platform.http.TenantGate;
+import io.traceline.platform.people.HoldingKind;
 import io.traceline.platform.people.PeopleHandlers;
 import io.traceline.platform.people.StructureHandlers;
 import io.traceline.platform.people.StructureKind;
@@ -117,6 +118,9 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("listPersonJobRoles").addHandler(components.peopleHandlers::listHoldings);
     api.getRoute("assignPersonJobRole").addHandler(components.peopleHandlers::assign);
     api.getRoute("endPersonJobRole").addHandler(components.peopleHandlers::endHolding);
+    api.getRoute("listPersonPrograms").addHandler(rc -> components.peopleHandlers.listHoldings(rc, HoldingKind.PROGRAM));
+    api.getRoute("joinPersonProgram").addHandler(rc -> components.peopleHandlers.assign(rc, HoldingKind.PROGRAM));
+    api.getRoute("endPersonProgram").addHandler(rc -> components.peopleHandlers.endHolding(rc, HoldingKind.PROGRAM));
     api.getRoute("upsertPeople").addHandler(components.peopleHandlers::bulkUpsert);
     api.getRoute("listTrainingRequirements").addHandler(components.trainingHandlers::listRequirements);
     api.getRoute("createTrainingRequirement").addHandler(components.trainingHandlers::createRequirement);

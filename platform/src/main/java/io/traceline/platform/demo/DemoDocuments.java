@@ -79,7 +79,7 @@ final class DemoDocuments {
     return batch(connection, "INSERT INTO content_blob (sha256, size_bytes, bytes) VALUES ($1, $2, $3) "
         + "ON CONFLICT (sha256) DO NOTHING", blobs)
         .compose(v -> batch(connection, "INSERT INTO document (id, number, title, type, owner_id, department, risk_class, "
-            + "sponsor_program, review_interval_months, status, created_at, created_by, updated_at, next_review_at) "
+            + "program_id, review_interval_months, status, created_at, created_by, updated_at, next_review_at) "
             + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $13)", documents))
         .compose(v -> batch(connection, "INSERT INTO document_version (id, document_id, major, minor, revision_kind, "
             + "change_summary, training_impact, impact_justification, state, author_id, author_name, created_at, "
@@ -123,7 +123,7 @@ final class DemoDocuments {
     Login owner = List.of("QA", "VAL").contains(department) ? people.qualityManager() : people.author();
     JsonObject document = new JsonObject().put("id", documentId.toString()).put("number", number).put("title", title)
         .put("type", type).put("department", department).put("riskClass", risk)
-        .put("sponsorProgram", index % 9 == 4 ? "NST-201 (Northstar Therapeutics)" : null);
+        .put("program", DemoPrograms.programOf(index) == null ? null : DemoPrograms.shown(DemoPrograms.programOf(index)));
 
     // Effective revisions: the first between early 2021 and mid 2025, each next one 5 to 16 months later.
     int revisions = 1 + random.nextInt(random.nextInt(4) + 1);
@@ -152,7 +152,7 @@ final class DemoDocuments {
       openVersion(document, major + 1, 0, "in-review", now.minusDays(2 + index % 9));
     }
     documents.add(Tuple.from(new Object[] {documentId, number, title, type, owner.id(), department, risk,
-        document.getString("sponsorProgram"), interval, obsolete ? "obsolete" : "effective",
+        DemoPrograms.programOf(index) == null ? null : DemoPrograms.id(DemoPrograms.programOf(index)), interval, obsolete ? "obsolete" : "effective",
         dates.get(0).minusDays(20), SEEDER, obsolete ? null : lastEffective.plusMonths(interval)}));
     imported.add(document.put("versions", dates.size()));
   }

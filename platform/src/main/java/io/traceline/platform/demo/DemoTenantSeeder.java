@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dev run's demo tenant: Meridian Biologics, a CDMO with three sites, their departments, sixteen job
- * roles, about three hundred people, and one login per application role. Generated deterministically
+ * roles, sponsor programs with their members, about three hundred people, and one login per application role. Generated deterministically
  * (fixed seed, name-based ids) through the same provisioning as any tenant; a second start changes nothing.
  */
 public final class DemoTenantSeeder {
@@ -125,7 +125,9 @@ public final class DemoTenantSeeder {
         .compose(v -> registry.find(SLUG))
         .compose(tenant -> workers.executeBlocking(() -> ensureDemoLogins(tenant.organizationId()), false)
             .compose(userIds -> tenantScope.inTransaction(tenant.schemaName(), connection -> seedPeople(connection, userIds)
+                .compose(v -> DemoPrograms.seedPrograms(connection))
                 .compose(v -> new DemoDocuments(audit, documentPeople(userIds)).seed(connection))
+                .compose(v -> DemoPrograms.seedMemberships(connection))
                 .compose(v -> new DemoTraining(jobs, fanOutChunk).seed(connection, SLUG))
                 .compose(v -> new DemoQuestionBanks(audit).seed(connection))
                 .compose(v -> new DemoQuality(audit, login(userIds, 1), login(userIds, 5), userIds.get(8))

@@ -18,7 +18,7 @@ import io.vertx.sqlclient.Tuple;
  * procedures to operators and supervisors, laboratory ones to the QC roles, EHS ones to everyone …), with methods by
  * risk (high: on-the-job for production work instructions, else an assessment; medium: classroom for SOPs, else
  * read-and-acknowledge; low: read-and-acknowledge) and
- * yearly recertification for fill-finish. Each effective document's fan-out is enqueued like any other, so the demo's
+ * yearly recertification for fill-finish; a sponsor program's documents only for the program's members. Each effective document's fan-out is enqueued like any other, so the demo's
  * assignments are made by the job runtime, due from the day the demo was seeded.
  */
 final class DemoTraining {
@@ -53,11 +53,12 @@ final class DemoTraining {
         roles.add(entry[i]);
       }
     }
+    // A document of a sponsor program is required only of the program's members (SPN-1): its requirements carry it.
     return connection.preparedQuery("INSERT INTO training_requirement (id, document_id, job_role_id, method, pass_score, "
-            + "due_days, recertify_months, minor_revision, created_by) "
+            + "due_days, recertify_months, minor_revision, created_by, program_id) "
             + "SELECT uuid_v7(), d.id, j.id, m.method, CASE WHEN m.method = 'assessment' THEN 80 END, "
             + "CASE d.risk_class WHEN 'high' THEN 14 WHEN 'medium' THEN 30 ELSE 60 END, "
-            + "CASE WHEN d.department = 'FIL' THEN 12 END, 'read-and-acknowledge', $3 "
+            + "CASE WHEN d.department = 'FIL' THEN 12 END, 'read-and-acknowledge', $3, d.program_id "
             + "FROM document d JOIN unnest($1::text[], $2::text[]) AS map (department, role) ON map.department = d.department "
             + "JOIN job_role j ON j.code = map.role "
             + "CROSS JOIN LATERAL (SELECT CASE WHEN d.risk_class = 'high' AND d.department IN ('FIL', 'MFG') "

@@ -58,9 +58,11 @@ public final class DocumentService {
     return tenantScope.inTransaction(tenant.schemaName(), connection ->
         roles.requireAny(connection, caller.subject(), ApplicationRole.DOCUMENT_AUTHOR, ApplicationRole.QUALITY_MANAGER,
                 ApplicationRole.TENANT_ADMIN)
-            .compose(v -> repository.nextNumber(connection, scheme))
-            .compose(sequence -> repository.insert(connection, UUID.randomUUID(),
-                scheme + "-" + String.format("%03d", sequence), document, caller.subject()))
+            .compose(v -> program(connection, document.getString("programCode"), null))
+            .compose(programId -> repository.nextNumber(connection, scheme)
+                .compose(sequence -> repository.insert(connection, UUID.randomUUID(),
+                    scheme + "-" + String.format("%03d", sequence), document.copy().put("programId", programId),
+                    caller.subject())))
             .compose(created -> audit.record(connection, event(caller, origin, "document.created", DOCUMENT,
                     created.getString("id")).withVersion(created.getInteger("revision")).withValues(null, created))
                 .map(recorded -> created)));
@@ -86,15 +88,17 @@ public final class DocumentService {
                 return Future.failedFuture(ProblemException.preconditionFailed("The document is at revision "
                     + before.getInteger("revision") + ", not " + expectedRevision + ": read it again and repeat the change"));
               }
-              JsonObject merged = new JsonObject()
+              JsonObject program = before.getJsonObject("program");
+              String programBefore = program == null ? null : program.getString("id");
+              Future<String> programAfter = !changes.containsKey("programCode") ? Future.succeededFuture(programBefore)
+                  : program(connection, changes.getString("programCode"), programBefore);
+              return programAfter.compose(programId -> repository.update(connection, id, new JsonObject()
                   .put("title", changes.getString("title", before.getString("title")))
                   .put("ownerId", changes.getString("ownerId", before.getString("ownerId")))
                   .put("riskClass", changes.getString("riskClass", before.getString("riskClass")))
-                  .put("sponsorProgram", changes.containsKey("sponsorProgram") ? changes.getString("sponsorProgram")
-                      : before.getString("sponsorProgram"))
+                  .put("programId", programId)
                   .put("reviewIntervalMonths", changes.getInteger("reviewIntervalMonths",
-                      before.getInteger("reviewIntervalMonths")));
-              return repository.update(connection, id, merged)
+                      before.getInteger("reviewIntervalMonths")))))
                   .compose(after -> audit.record(connection, event(caller, origin, "document.updated", DOCUMENT,
                           id.toString()).withVersion(after.getInteger("revision")).withValues(before, after)
                           .withReason(reason))
@@ -152,6 +156,24 @@ public final class DocumentService {
                 : audit.record(connection, event(caller, origin, "document-version.created", VERSION,
                         created.getString("id")).withValues(null, created))
                     .map(recorded -> created)));
+  }
+
+  /**
+   * The id of the sponsor program a document names by code (SPN-1), null for none; 422 for an unknown code, or a
+   * deactivated program the document does not already belong to ({@code current}).
+   */
+  private Future<String> program(SqlConnection connection, String code, String current) {
+    if (code == null) {
+      return Future.succeededFuture(null);
+    }
+    return repository.program(connection, code).compose(program -> {
+      if (program == null || (!program.getBoolean("active") && !program.getString("id").equals(current))) {
+        return Future.failedFuture(ProblemException.unprocessable("The document names a program it cannot belong to",
+            List.of(new Problem.FieldError("/programCode", program == null ? "no program has code " + code
+                : "program " + code + " is deactivated"))));
+      }
+      return Future.succeededFuture(program.getString("id"));
+    });
   }
 
   private static AuditEvent event(Caller caller, RequestOrigin origin, String action, String type, String id) {

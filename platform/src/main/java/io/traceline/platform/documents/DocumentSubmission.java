@@ -26,7 +26,7 @@ public final class DocumentSubmission {
         .put("document", new JsonObject().put("id", document.getString("id")).put("number", document.getString("number"))
             .put("title", document.getString("title")).put("type", document.getString("type"))
             .put("department", document.getString("department")).put("riskClass", document.getString("riskClass"))
-            .put("sponsorProgram", document.getString("sponsorProgram")))
+            .put("program", document.getJsonObject("program") == null ? null : document.getJsonObject("program").copy()))
         .put("version", version.getString("version"))
         .put("revision", version.getString("revision"))
         .put("changeSummary", version.getString("changeSummary"))

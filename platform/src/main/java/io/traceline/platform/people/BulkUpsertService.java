@@ -33,7 +33,7 @@ import io.vertx.sqlclient.SqlConnection;
  * Bulk upsert of people keyed by employee number (PPL-1, PPL-2; an HR feed): thousands of rows in one transaction,
  * all or nothing. Every rule every row breaks is reported at once (422, one error per field with its JSON pointer) and
  * nothing is written; otherwise new people are created, changed ones updated, unchanged ones left alone, statuses and
- * (for rows that list them) job role holdings follow the rows, with their outbox events. The work is set-based in SQL;
+ * (for rows that list them) job role holdings and program memberships follow the rows, with their outbox events. The work is set-based in SQL;
  * each created or updated person gets an audit event with the values before and after, and the upsert one more.
  */
 public final class BulkUpsertService {
@@ -113,7 +113,7 @@ public final class BulkUpsertService {
 
   /**
    * The rows as columns for the database, and the rules a row breaks on its own (a status, a date, an employee number
-   * or login twice in the request, a self-manager, a terminated person with job roles) into {@code errors}.
+   * or login twice in the request, a self-manager, a terminated person with job roles or programs) into {@code errors}.
    */
   private static BulkRepository.Rows columns(JsonArray rows, List<Problem.FieldError> errors) {
     int size = rows.size();
@@ -131,6 +131,10 @@ public final class BulkUpsertService {
     String[] userId = new String[size];
     Boolean[] userIdGiven = new Boolean[size];
     Boolean[] hasRoles = new Boolean[size];
+    Boolean[] hasPrograms = new Boolean[size];
+    List<Integer> programRow = new ArrayList<>();
+    List<Integer> programIndex = new ArrayList<>();
+    List<String> programCode = new ArrayList<>();
     List<Integer> roleRow = new ArrayList<>();
     List<Integer> roleIndex = new ArrayList<>();
     List<String> roleCode = new ArrayList<>();
@@ -152,6 +156,8 @@ public final class BulkUpsertService {
       userIdGiven[i] = row.containsKey("userId");
       JsonArray codes = row.getJsonArray("jobRoleCodes");
       hasRoles[i] = codes != null;
+      JsonArray programs = row.getJsonArray("programCodes");
+      hasPrograms[i] = programs != null;
       if (!STATUSES.contains(status[i])) {
         errors.add(new Problem.FieldError(pointer(i, "status"), "one of active, on_leave, terminated"));
       }
@@ -180,10 +186,19 @@ public final class BulkUpsertService {
         roleIndex.add(j);
         roleCode.add(codes.getString(j));
       }
+      if (programs != null && !programs.isEmpty() && "terminated".equals(status[i])) {
+        errors.add(new Problem.FieldError(pointer(i, "programCodes"), "a terminated person works on no programs"));
+      }
+      for (int j = 0; programs != null && j < programs.size(); j++) {
+        programRow.add(i);
+        programIndex.add(j);
+        programCode.add(programs.getString(j));
+      }
     }
     return new BulkRepository.Rows(n, employeeNumber, givenName, familyName, email, status, siteCode, departmentCode,
         managerNumber, contractor, hiredOn, userId, userIdGiven, hasRoles, roleRow.toArray(Integer[]::new),
-        roleIndex.toArray(Integer[]::new), roleCode.toArray(String[]::new));
+        roleIndex.toArray(Integer[]::new), roleCode.toArray(String[]::new), hasPrograms,
+        programRow.toArray(Integer[]::new), programIndex.toArray(Integer[]::new), programCode.toArray(String[]::new));
   }
 
   private static ProblemException refusal(List<Problem.FieldError> errors) {

@@ -13,7 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** HTTP for people, their status, their job role holdings and the bulk upsert; a person's revision is the ETag. */
+/** HTTP for people, their status, their job role holdings and program memberships, and the bulk upsert; a person's revision is the ETag. */
 public final class PeopleHandlers {
 
   /**
@@ -39,7 +39,7 @@ public final class PeopleHandlers {
     int limit = request.limit();
     PersonFilter filter = new PersonFilter(request.query("status"), uuid(request.query("siteId")),
         uuid(request.query("departmentId")), uuid(request.query("jobRoleId")), uuid(request.query("managerId")),
-        request.queryBoolean("contractor"), request.query("q"));
+        request.queryBoolean("contractor"), request.query("q"), uuid(request.query("programId")));
     people.list(TenantGate.tenant(rc), BearerAuthentication.caller(rc), filter, request.query("after"), limit + 1)
         .onSuccess(found -> Responses.page(rc, found, limit, person -> person, person -> person.getString("employeeNumber")))
         .onFailure(rc::fail);
@@ -82,32 +82,47 @@ public final class PeopleHandlers {
         .onFailure(rc::fail);
   }
 
+  /** A person's job role holdings. */
   public void listHoldings(RoutingContext rc) {
-    holdings.list(TenantGate.tenant(rc), BearerAuthentication.caller(rc), personId(rc))
+    listHoldings(rc, HoldingKind.JOB_ROLE);
+  }
+
+  /** A person's job role holdings or program memberships. */
+  public void listHoldings(RoutingContext rc, HoldingKind kind) {
+    holdings.list(TenantGate.tenant(rc), BearerAuthentication.caller(rc), kind, personId(rc))
         .onSuccess(found -> Responses.json(rc, 200, new JsonObject().put("items", new JsonArray(found))))
         .onFailure(rc::fail);
   }
 
   public void assign(RoutingContext rc) {
+    assign(rc, HoldingKind.JOB_ROLE);
+  }
+
+  public void assign(RoutingContext rc, HoldingKind kind) {
     JsonObject body = ApiRequest.of(rc).body();
     String reason = ReasonForChange.require(body);
     UUID personId = personId(rc);
-    holdings.assign(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), personId,
-            UUID.fromString(body.getString("jobRoleId")), body.getString("validFrom"), reason)
+    holdings.assign(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), kind, personId,
+            UUID.fromString(body.getString(kind.idField())), body.getString("validFrom"), reason)
         .onSuccess(holding -> {
           rc.response().putHeader("Location", "/api/v1/t/" + TenantGate.tenant(rc).slug() + "/people/" + personId
-              + "/job-roles/" + holding.getString("id"));
+              + "/" + kind.structure().path() + "/" + holding.getString("id"));
           Responses.json(rc, 201, holding);
         })
         .onFailure(rc::fail);
   }
 
   public void endHolding(RoutingContext rc) {
+    endHolding(rc, HoldingKind.JOB_ROLE);
+  }
+
+  public void endHolding(RoutingContext rc, HoldingKind kind) {
     ApiRequest request = ApiRequest.of(rc);
     JsonObject body = request.body();
     String reason = ReasonForChange.require(body);
-    holdings.end(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), personId(rc),
-            UUID.fromString(request.path("holdingId")), body.getString("validTo"), reason)
+    holdings.end(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), kind, personId(rc),
+            UUID.fromString(request.path(kind == HoldingKind.JOB_ROLE ? "holdingId" : "membershipId")),
+            body.getString("validTo"), reason)
         .onSuccess(holding -> Responses.json(rc, 200, holding))
         .onFailure(rc::fail);
   }

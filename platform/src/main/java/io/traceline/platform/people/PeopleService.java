@@ -28,7 +28,7 @@ import io.vertx.sqlclient.SqlConnection;
  * People whose training is tracked (PPL-1, PPL-3): employees and contractors, with site, department, manager and an
  * optional login. People writers create and change them (If-Match and a reason) and move their status: leave, return,
  * termination, each with an effective date and a reason. Every change is audited and writes its {@code person_event}
- * row in the same transaction; termination ends the person's role holdings. Nothing is deleted (P11-7).
+ * row in the same transaction; termination ends the person's role holdings and program memberships. Nothing is deleted (P11-7).
  */
 public final class PeopleService {
 
@@ -102,7 +102,7 @@ public final class PeopleService {
 
   /**
    * Moves the person's status: {@code leave} (active → on leave), {@code return} (on leave → active), {@code terminate}
-   * (active or on leave → terminated; final, and ends every role holding). Another move is a 409.
+   * (active or on leave → terminated; final, and ends every role holding and program membership). Another move is a 409.
    */
   public Future<JsonObject> changeStatus(TenantContext tenant, Caller caller, RequestOrigin origin, UUID id, String action,
                                          String effectiveOn, String reason) {
@@ -123,11 +123,10 @@ public final class PeopleService {
                         + "current status (since " + (since == null ? "the hire on " + before.getString("hiredOn") : since)
                         + ")", List.of(new Problem.FieldError("/effectiveOn", "before the current status began"))));
               }
+              // Termination ends the job role holdings and the program memberships alike, each with its event.
               Future<Void> endedHoldings = move == StatusMove.TERMINATE
-                  ? holdings.endAll(connection, id, date, reason, caller.subject()).compose(ended ->
-                      Future.all(ended.stream().map(holding -> events.insert(connection, PersonEventKind.ROLE_LOST.id(), id,
-                          UUID.fromString(holding.getJsonObject("jobRole").getString("id")),
-                          LocalDate.parse(holding.getString("validTo")), reason)).toList()).mapEmpty())
+                  ? endAll(connection, HoldingKind.JOB_ROLE, id, date, reason, caller)
+                      .compose(v -> endAll(connection, HoldingKind.PROGRAM, id, date, reason, caller))
                   : Future.succeededFuture();
               return endedHoldings
                   .compose(v -> people.setStatus(connection, id, move.to(), date))
@@ -137,6 +136,18 @@ public final class PeopleService {
                       .map(recorded -> after));
             })
             .compose(after -> listener.eventsWritten(connection, tenant).map(after)));
+  }
+
+  private Future<Void> endAll(SqlConnection connection, HoldingKind kind, UUID id, LocalDate date, String reason,
+                              Caller caller) {
+    return holdings.endAll(connection, kind, id, date, reason, caller.subject()).compose(ended ->
+        Future.all(ended.stream().map(holding -> {
+          UUID held = UUID.fromString(holding.getJsonObject(kind.field()).getString("id"));
+          LocalDate to = LocalDate.parse(holding.getString("validTo"));
+          return kind == HoldingKind.JOB_ROLE
+              ? events.insert(connection, kind.lost().id(), id, held, null, to, reason)
+              : events.insert(connection, kind.lost().id(), id, null, held, to, reason);
+        }).toList()).mapEmpty());
   }
 
   /** The status moves a person may make, from which statuses, to which, and the event each writes. */

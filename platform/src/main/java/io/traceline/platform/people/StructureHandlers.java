@@ -12,7 +12,7 @@ import io.traceline.platform.http.TenantGate;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** HTTP for sites, departments and job roles, one handler per operation and kind; the revision travels as the ETag. */
+/** HTTP for sites, departments, job roles and programs, one handler per operation and kind; the revision travels as the ETag. */
 public final class StructureHandlers {
 
   private final StructureService service;
@@ -68,6 +68,7 @@ public final class StructureHandlers {
       case SITE -> "siteId";
       case DEPARTMENT -> "departmentId";
       case JOB_ROLE -> "jobRoleId";
+      case PROGRAM -> "programId";
     }));
   }
 

@@ -11,12 +11,14 @@ import java.util.List;
  * @param noun       how problems name one ("site")
  * @param path       the collection's path segment
  * @param operation  what the contract's operationIds call one: list{operation}s, create…, get…, update{operation}
- * @param editable   the fields a change may set, besides {@code active}
+ * @param editable   the fields a change may set, besides {@code active} (columns of the same names in snake case)
  */
 public enum StructureKind {
   SITE("site", "site", "sites", "Site", List.of("name", "country", "timezone")),
   DEPARTMENT("department", "department", "departments", "Department", List.of("name")),
-  JOB_ROLE("job-role", "job role", "job-roles", "JobRole", List.of("name", "description"));
+  JOB_ROLE("job-role", "job role", "job-roles", "JobRole", List.of("name", "description")),
+  /** A sponsor's program at a CDMO (SPN-1): documents and training requirements may belong to one, people work on it. */
+  PROGRAM("program", "program", "programs", "Program", List.of("name", "sponsorName"));
 
   private final String entityType;
   private final String noun;

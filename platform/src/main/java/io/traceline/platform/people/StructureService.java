@@ -22,7 +22,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
- * Sites, departments and job roles (PPL-1): every member reads them; structure writers create and change them with
+ * Sites, departments, job roles and programs (PPL-1, SPN-1): every member reads them; structure writers create and change them with
  * If-Match and a reason, audited with the values before and after. They are deactivated, never deleted (P11-7): a
  * deactivated one keeps its people and holdings but takes no new ones.
  */

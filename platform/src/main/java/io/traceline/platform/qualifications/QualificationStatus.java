@@ -37,8 +37,8 @@ public record QualificationStatus(StatusFacts facts, String status, String reaso
       training = f.required()
           ? of(f, NOT_CURRENT, "not-trained", person + " is not trained on " + document + "; their job roles require "
               + "version " + f.current().label())
-          : of(f, NOT_REQUIRED, "not-required", document + " is not required by " + person + "'s job roles and they "
-              + "have no training on it");
+          : of(f, NOT_REQUIRED, "not-required", document + " is not required by " + person + "'s job roles (at their "
+              + "site, in their programs) and they have no training on it");
     } else if (!f.trainedCurrent()) {
       training = of(f, NOT_CURRENT, "trained-on-older-version", person + " is trained on version " + f.trained().label()
           + " of " + document + "; the current version " + f.current().label() + " needs training");

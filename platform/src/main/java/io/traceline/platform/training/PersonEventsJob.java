@@ -12,7 +12,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
- * Turns people events (hire, role gained or lost, leave, return, termination — PPL-2, PPL-3) into assignment changes:
+ * Turns people events (hire, role gained or lost, program joined or left, leave, return, termination — PPL-2, PPL-3,
+ * SPN-1) into assignment changes:
  * enqueued in the transaction that wrote the events, it reconciles the named people's assignments with who they are
  * now (see {@link MatrixRepository#reconcile}). One audit event per run, with its counts; more events than one run
  * takes enqueue the next run.
@@ -55,7 +56,7 @@ public final class PersonEventsJob implements JobKind {
               .withValues(null, new JsonObject().put("jobId", job.id().toString()).put("events", done.events())
                   .put("assigned", done.assigned()).put("cancelled", done.cancelled()).put("paused", done.paused())
                   .put("resumed", done.resumed()))
-              .withReason("People changed: hires, job roles, leave, returns or terminations")))
+              .withReason("People changed: hires, job roles, programs, leave, returns or terminations")))
           .map(recorded -> done.assigned() + done.cancelled() + done.paused() + done.resumed());
     });
   }

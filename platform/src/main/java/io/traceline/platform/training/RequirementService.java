@@ -22,7 +22,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
- * The training matrix (TRN-1): which job role (optionally at one site) trains on which document, by which method,
+ * The training matrix (TRN-1): which job role (optionally at one site, optionally only the members of one sponsor
+ * program) trains on which document, by which method,
  * within which window, recertified how often, and what a minor revision asks. Adding one to a role assigns the
  * document's effective version to the role's people at once (a fan-out job in the same transaction); retiring one
  * cancels its open assignments. Every change audited with its reason; nothing deleted.
@@ -56,9 +57,10 @@ public final class RequirementService {
     UUID documentId = UUID.fromString(body.getString("documentId"));
     UUID jobRoleId = UUID.fromString(body.getString("jobRoleId"));
     UUID siteId = body.getString("siteId") == null ? null : UUID.fromString(body.getString("siteId"));
+    UUID programId = body.getString("programId") == null ? null : UUID.fromString(body.getString("programId"));
     return tenantScope.inTransaction(tenant.schemaName(), connection -> roles.requireAny(connection, caller.subject(), WRITERS)
         .compose(v -> repository.effectiveVersion(connection, documentId))
-        .compose(effective -> repository.referencesActive(connection, jobRoleId, siteId).compose(active -> {
+        .compose(effective -> repository.referencesActive(connection, jobRoleId, siteId, programId).compose(active -> {
           List<Problem.FieldError> errors = new java.util.ArrayList<>();
           if (effective == null) {
             errors.add(new Problem.FieldError("/documentId", "no document has this id"));
@@ -71,6 +73,9 @@ public final class RequirementService {
           if (!active[1]) {
             errors.add(new Problem.FieldError("/siteId", "no active site has this id"));
           }
+          if (!active[2]) {
+            errors.add(new Problem.FieldError("/programId", "no active program has this id"));
+          }
           if (!errors.isEmpty()) {
             return Future.failedFuture(ProblemException.unprocessable("The requirement names what cannot be trained on "
                 + "or assigned", errors));
@@ -78,8 +83,8 @@ public final class RequirementService {
           return riskDefault(connection, documentId, body)
               .compose(complete -> repository.insert(connection, Ids.newId(), complete, caller.subject()))
               .compose(created -> created == null
-                  ? Future.failedFuture(ProblemException.conflict("This job role (at this site scope) already has an "
-                      + "active requirement for the document: change that one"))
+                  ? Future.failedFuture(ProblemException.conflict("This job role (at this site and program scope) "
+                      + "already has an active requirement for the document: change that one"))
                   : audit.record(connection, event(caller, origin, "training-requirement.created", created)
                           .withValues(null, created).withReason(reason))
                       .compose(recorded -> effective.getString("versionId") == null ? Future.succeededFuture(created)
@@ -99,10 +104,10 @@ public final class RequirementService {
         .map(rows -> body.copy().put("dueDays", DUE_DAYS_BY_RISK.get(rows.iterator().next().getString("risk_class"))));
   }
 
-  public Future<List<JsonObject>> list(TenantContext tenant, UUID documentId, UUID jobRoleId, Boolean active, UUID after,
-                                       int limit) {
+  public Future<List<JsonObject>> list(TenantContext tenant, UUID documentId, UUID jobRoleId, UUID programId,
+                                       Boolean active, UUID after, int limit) {
     return tenantScope.inTransaction(tenant.schemaName(), connection ->
-        repository.list(connection, documentId, jobRoleId, active, after, limit));
+        repository.list(connection, documentId, jobRoleId, programId, active, after, limit));
   }
 
   public Future<JsonObject> get(TenantContext tenant, UUID id) {

@@ -60,7 +60,7 @@ public final class TrainingHandlers {
     ApiRequest request = ApiRequest.of(rc);
     int limit = request.limit();
     requirements.list(TenantGate.tenant(rc), uuid(request.query("documentId")), uuid(request.query("jobRoleId")),
-            request.queryBoolean("active"), uuid(request.query("after")), limit + 1)
+            uuid(request.query("programId")), request.queryBoolean("active"), uuid(request.query("after")), limit + 1)
         .onSuccess(found -> Responses.page(rc, found, limit, r -> r, r -> r.getString("id")))
         .onFailure(rc::fail);
   }

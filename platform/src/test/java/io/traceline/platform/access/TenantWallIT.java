@@ -56,7 +56,9 @@ class TenantWallIT {
         "POST /t/{tenant}/users/{userId}/deactivation", "GET /t/{tenant}/sites", "PATCH /t/{tenant}/departments/{departmentId}",
         "POST /t/{tenant}/job-roles", "GET /t/{tenant}/people", "POST /t/{tenant}/people/bulk",
         "PATCH /t/{tenant}/people/{personId}", "POST /t/{tenant}/people/{personId}/status-changes",
-        "POST /t/{tenant}/people/{personId}/job-roles/{holdingId}/ending");
+        "POST /t/{tenant}/people/{personId}/job-roles/{holdingId}/ending", "GET /t/{tenant}/programs",
+        "PATCH /t/{tenant}/programs/{programId}", "POST /t/{tenant}/people/{personId}/programs",
+        "POST /t/{tenant}/people/{personId}/programs/{membershipId}/ending");
 
     for (String[] operation : operations) {
       String method = operation[0];

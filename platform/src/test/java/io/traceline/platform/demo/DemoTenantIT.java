@@ -180,14 +180,31 @@ class DemoTenantIT {
       }
       assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_requirement WHERE active")).isGreaterThan(300);
       assertThat(shared.queryLong("SELECT count(DISTINCT method) FROM t_meridian.training_requirement")).isEqualTo(4);
-      // Every active person holding a mapped role has the current version of each of its documents, once.
-      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_requirement r "
+      // Every active person holding a mapped role (a member of its program, for a program's documents) has the current
+      // version of each of its documents, once.
+      String member = "EXISTS (SELECT 1 FROM t_meridian.person_program m WHERE m.person_id = p.id "
+          + "AND m.program_id = r.program_id AND m.valid_from <= current_date "
+          + "AND (m.valid_to IS NULL OR m.valid_to > current_date))";
+      String mapped = "FROM t_meridian.training_requirement r "
           + "JOIN t_meridian.person_job_role h ON h.job_role_id = r.job_role_id AND h.valid_from <= current_date "
           + "AND (h.valid_to IS NULL OR h.valid_to > current_date) "
           + "JOIN t_meridian.person p ON p.id = h.person_id AND p.status = 'active' "
-          + "JOIN t_meridian.document_version v ON v.document_id = r.document_id AND v.state = 'effective' "
-          + "WHERE NOT EXISTS (SELECT 1 FROM t_meridian.training_assignment a WHERE a.person_id = p.id "
+          + "JOIN t_meridian.document_version v ON v.document_id = r.document_id AND v.state = 'effective' ";
+      assertThat(shared.queryLong("SELECT count(*) " + mapped + "WHERE (r.program_id IS NULL OR " + member + ") "
+          + "AND NOT EXISTS (SELECT 1 FROM t_meridian.training_assignment a WHERE a.person_id = p.id "
           + "AND a.requirement_id = r.id AND a.version_id = v.id)")).isZero();
+      // A CDMO: sponsor programs own some documents, whose requirements are scoped to the program; the role's people
+      // outside the program are assigned none of them, its members all.
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.program WHERE active")).isGreaterThanOrEqualTo(2);
+      assertThat(shared.queryLong("SELECT count(DISTINCT program_id) FROM t_meridian.training_requirement "
+          + "WHERE active AND program_id IS NOT NULL")).isGreaterThanOrEqualTo(2);
+      assertThat(shared.queryLong("SELECT count(*) " + mapped + "WHERE r.program_id IS NOT NULL AND " + member))
+          .isGreaterThan(20);
+      assertThat(shared.queryLong("SELECT count(*) " + mapped + "WHERE r.program_id IS NOT NULL AND NOT " + member))
+          .as("role holders outside the program").isPositive();
+      assertThat(shared.queryLong("SELECT count(*) " + mapped + "WHERE r.program_id IS NOT NULL AND NOT " + member
+          + " AND EXISTS (SELECT 1 FROM t_meridian.training_assignment a WHERE a.person_id = p.id "
+          + "AND a.requirement_id = r.id)")).isZero();
       assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_assignment")).isGreaterThan(2000);
       assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_assignment a JOIN t_meridian.person p "
           + "ON p.id = a.person_id WHERE p.status <> 'active'")).isZero();
@@ -218,7 +235,7 @@ class DemoTenantIT {
     try (Connection connection = platform.jdbc(); Statement statement = connection.createStatement()) {
       for (String table : new String[] {"site", "department", "job_role", "person", "person_job_role", "role_grant",
           "document", "document_version", "signature", "record_version", "content_blob", "audit_event",
-          "training_requirement"}) {
+          "training_requirement", "program", "person_program"}) {
         try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM t_meridian." + table)) {
           rows.next();
           counts.put(table, rows.getLong(1));

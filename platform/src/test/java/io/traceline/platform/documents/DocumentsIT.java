@@ -54,12 +54,15 @@ class DocumentsIT {
     author = authorPerson.token(platform);
     approver = approverPerson.token(platform);
     employee = employeePerson.token(platform);
+    Api.Response program = api.post(tenant.path("/programs"), tenant.adminToken(), new JsonObject().put("code", "PRG-X")
+        .put("name", "Program X").put("sponsorName", "Sponsor X"));
+    assertThat(program.status()).as(program.toString()).isEqualTo(201);
   }
 
   private static JsonObject newDocument(String type, String department, String title) {
     Api.Response response = api.post(tenant.path("/documents"), author, new JsonObject().put("title", title)
         .put("type", type).put("ownerId", tenant.adminUserId()).put("department", department).put("riskClass", "high")
-        .put("sponsorProgram", "Program X").put("reviewIntervalMonths", 24));
+        .put("programCode", "PRG-X").put("reviewIntervalMonths", 24));
     assertThat(response.status()).as(response.toString()).isEqualTo(201);
     return response.json();
   }
@@ -97,7 +100,8 @@ class DocumentsIT {
     assertThat(instruction.getString("number")).isEqualTo("WI-" + department + "-001");
     assertThat(first.getString("status")).isEqualTo("draft");
     assertThat(first.getString("riskClass")).isEqualTo("high");
-    assertThat(first.getString("sponsorProgram")).isEqualTo("Program X");
+    assertThat(first.getJsonObject("program").getString("code")).isEqualTo("PRG-X");
+    assertThat(first.getJsonObject("program").getString("sponsorName")).isEqualTo("Sponsor X");
     Api.Response got = api.get(tenant.path("/documents/" + first.getString("id")), employee);
     assertThat(got.status()).isEqualTo(200);
     assertThat(got.header("ETag")).isEqualTo("\"1\"");

@@ -20,7 +20,9 @@ import io.vertx.sqlclient.Tuple;
 public final class DocumentRepository {
 
   private static final String DOCUMENT_COLUMNS = "id, number, title, type, owner_id, department, risk_class, "
-      + "sponsor_program, review_interval_months, status, revision, created_at, created_by, updated_at, next_review_at, "
+      + "program_id, (SELECT json_build_object('id', g.id, 'code', g.code, 'name', g.name, 'sponsorName', g.sponsor_name) "
+      + "FROM program g WHERE g.id = program_id) AS program, "
+      + "review_interval_months, status, revision, created_at, created_by, updated_at, next_review_at, "
       + "last_reviewed_at, (status = 'effective' AND next_review_at < now()) AS review_overdue";
   private static final String VERSION_COLUMNS = "id, document_id, major, minor, revision_kind, change_summary, "
       + "training_impact, impact_justification, state, author_id, author_name, created_at, submitted_at, approved_at, "
@@ -29,6 +31,17 @@ public final class DocumentRepository {
       + "record_version, record_hash, route_order, planned_effective_at";
   private static final String STEP_COLUMNS = "id, version_id, round, stage, position, assignee_id, assignee_name, state, "
       + "signature_id, decided_at, comments";
+
+  /** The program with this code ({@code {id, code, active}}), or null. */
+  public Future<JsonObject> program(SqlConnection connection, String code) {
+    return connection.preparedQuery("SELECT id, code, active FROM program WHERE code = $1").execute(Tuple.of(code))
+        .map(rows -> rows.size() == 0 ? null : new JsonObject().put("id", rows.iterator().next().getUUID("id").toString())
+            .put("code", code).put("active", rows.iterator().next().getBoolean("active")));
+  }
+
+  private static UUID uuid(String value) {
+    return value == null ? null : UUID.fromString(value);
+  }
 
   /** The next sequence number of a numbering scheme such as SOP-QA (locks the scheme's row until commit). */
   public Future<Integer> nextNumber(SqlConnection connection, String scheme) {
@@ -40,10 +53,10 @@ public final class DocumentRepository {
 
   public Future<JsonObject> insert(SqlConnection connection, UUID id, String number, JsonObject d, String createdBy) {
     return connection.preparedQuery("INSERT INTO document (id, number, title, type, owner_id, department, risk_class, "
-            + "sponsor_program, review_interval_months, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+            + "program_id, review_interval_months, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
             + "RETURNING " + DOCUMENT_COLUMNS)
         .execute(Tuple.from(new Object[] {id, number, d.getString("title"), d.getString("type"), d.getString("ownerId"),
-            d.getString("department"), d.getString("riskClass"), d.getString("sponsorProgram"),
+            d.getString("department"), d.getString("riskClass"), uuid(d.getString("programId")),
             d.getInteger("reviewIntervalMonths"), createdBy}))
         .map(DocumentRepository::oneDocument);
   }
@@ -66,7 +79,8 @@ public final class DocumentRepository {
             + "WHERE ($1::text IS NULL OR type = $1) AND ($2::text IS NULL OR status = $2) "
             + "AND ($3::text IS NULL OR owner_id = $3) AND ($4::text IS NULL OR department = $4) "
             + "AND ($5::text IS NULL OR strpos(lower(number || ' ' || title), lower($5)) > 0) "
-            + "AND ($6::text IS NULL OR number > $6) AND ($8::text IS NULL OR sponsor_program = $8) "
+            + "AND ($6::text IS NULL OR number > $6) "
+            + "AND ($8::text IS NULL OR program_id = (SELECT g.id FROM program g WHERE g.code = $8)) "
             + "AND ($9::timestamptz IS NULL OR (status = 'effective' AND next_review_at < $9)) ORDER BY number LIMIT $7")
         .execute(Tuple.from(new Object[] {filter.type(), filter.status(), filter.ownerId(), filter.department(),
             filter.text(), after, limit, filter.program(), filter.reviewDueBefore()}))
@@ -78,11 +92,11 @@ public final class DocumentRepository {
   }
 
   public Future<JsonObject> update(SqlConnection connection, UUID id, JsonObject d) {
-    return connection.preparedQuery("UPDATE document SET title = $2, owner_id = $3, risk_class = $4, sponsor_program = $5, "
+    return connection.preparedQuery("UPDATE document SET title = $2, owner_id = $3, risk_class = $4, program_id = $5, "
             + "review_interval_months = $6, revision = revision + 1, updated_at = now() WHERE id = $1 RETURNING "
             + DOCUMENT_COLUMNS)
         .execute(Tuple.from(new Object[] {id, d.getString("title"), d.getString("ownerId"), d.getString("riskClass"),
-            d.getString("sponsorProgram"), d.getInteger("reviewIntervalMonths")}))
+            uuid(d.getString("programId")), d.getInteger("reviewIntervalMonths")}))
         .map(DocumentRepository::oneDocument);
   }
 
@@ -287,7 +301,7 @@ public final class DocumentRepository {
         .put("ownerId", row.getString("owner_id"))
         .put("department", row.getString("department"))
         .put("riskClass", row.getString("risk_class"))
-        .put("sponsorProgram", row.getString("sponsor_program"))
+        .put("program", row.getValue("program") instanceof JsonObject program ? program : null)
         .put("reviewIntervalMonths", row.getInteger("review_interval_months"))
         .put("status", row.getString("status"))
         .put("revision", row.getInteger("revision"))

@@ -28,7 +28,11 @@ public final class PersonRepository {
       + "(SELECT coalesce(json_agg(json_build_object('holdingId', h.id, 'id', j.id, 'code', j.code, 'name', j.name, "
       + "  'validFrom', h.valid_from, 'validTo', h.valid_to) ORDER BY j.code), '[]') "
       + "  FROM person_job_role h JOIN job_role j ON j.id = h.job_role_id WHERE h.person_id = p.id AND " + NOT_ENDED
-      + ") AS job_roles "
+      + ") AS job_roles, "
+      + "(SELECT coalesce(json_agg(json_build_object('membershipId', h.id, 'id', g.id, 'code', g.code, 'name', g.name, "
+      + "  'validFrom', h.valid_from, 'validTo', h.valid_to) ORDER BY g.code), '[]') "
+      + "  FROM person_program h JOIN program g ON g.id = h.program_id WHERE h.person_id = p.id AND " + NOT_ENDED
+      + ") AS programs "
       + "FROM person p JOIN site s ON s.id = p.site_id JOIN department d ON d.id = p.department_id "
       + "LEFT JOIN person m ON m.id = p.manager_id ";
 
@@ -60,9 +64,11 @@ public final class PersonRepository {
             + "AND ($5::uuid IS NULL OR p.manager_id = $5) AND ($6::boolean IS NULL OR p.contractor = $6) "
             + "AND ($7::text IS NULL OR strpos(lower(p.employee_number || ' ' || p.given_name || ' ' || p.family_name), "
             + "  lower($7)) > 0) "
-            + "AND ($8::text IS NULL OR p.employee_number > $8) ORDER BY p.employee_number LIMIT $9")
+            + "AND ($8::text IS NULL OR p.employee_number > $8) "
+            + "AND ($10::uuid IS NULL OR EXISTS (SELECT 1 FROM person_program h WHERE h.person_id = p.id "
+            + "  AND h.program_id = $10 AND " + NOT_ENDED + ")) ORDER BY p.employee_number LIMIT $9")
         .execute(Tuple.from(new Object[] {filter.status(), filter.siteId(), filter.departmentId(), filter.jobRoleId(),
-            filter.managerId(), filter.contractor(), filter.text(), after, limit}))
+            filter.managerId(), filter.contractor(), filter.text(), after, limit, filter.programId()}))
         .map(PersonRepository::toList);
   }
 
@@ -157,6 +163,7 @@ public final class PersonRepository {
   static JsonObject toJson(Row row) {
     UUID manager = row.getUUID("manager_id");
     Object jobRoles = row.getValue("job_roles");
+    Object programs = row.getValue("programs");
     return new JsonObject()
         .put("id", row.getUUID("id").toString())
         .put("employeeNumber", row.getString("employee_number"))
@@ -176,6 +183,7 @@ public final class PersonRepository {
         .put("userId", row.getString("user_id"))
         .put("hiredOn", Times.date(row, "hired_on"))
         .put("jobRoles", jobRoles instanceof JsonArray array ? array : new JsonArray())
+        .put("programs", programs instanceof JsonArray array ? array : new JsonArray())
         .put("revision", row.getInteger("revision"))
         .put("createdAt", Times.instant(row, "created_at"))
         .put("updatedAt", Times.instant(row, "updated_at"));

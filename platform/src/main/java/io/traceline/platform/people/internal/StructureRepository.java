@@ -12,7 +12,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
-/** SQL of the {@code site}, {@code department} and {@code job_role} tables, on the caller's connection (tenant schema). */
+/** SQL of the {@code site}, {@code department}, {@code job_role} and {@code program} tables, on the caller's connection (tenant schema). */
 public final class StructureRepository {
 
   private static final String COMMON = "t.id, t.code, t.name, t.active, t.revision, t.created_at, t.updated_at";
@@ -23,12 +23,14 @@ public final class StructureRepository {
       case SITE -> "INSERT INTO site (id, code, name, country, timezone) VALUES ($1, $2, $3, $4, $5)";
       case DEPARTMENT -> "INSERT INTO department (id, code, name, site_id) VALUES ($1, $2, $3, $4)";
       case JOB_ROLE -> "INSERT INTO job_role (id, code, name, description) VALUES ($1, $2, $3, $4)";
+      case PROGRAM -> "INSERT INTO program (id, code, name, sponsor_name) VALUES ($1, $2, $3, $4)";
     };
     Tuple tuple = Tuple.of(id, values.getString("code"), values.getString("name"));
     switch (kind) {
       case SITE -> tuple.addString(values.getString("country")).addString(values.getString("timezone"));
       case DEPARTMENT -> tuple.addUUID(UUID.fromString(values.getString("siteId")));
       case JOB_ROLE -> tuple.addString(values.getString("description"));
+      case PROGRAM -> tuple.addString(values.getString("sponsorName"));
     }
     return connection.preparedQuery(sql + " ON CONFLICT DO NOTHING RETURNING id").execute(tuple)
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : find(connection, kind, id, false));
@@ -70,7 +72,7 @@ public final class StructureRepository {
     Tuple tuple = Tuple.of(id, merged.getBoolean("active"));
     for (String field : kind.editable()) {
       tuple.addString(merged.getString(field));
-      assignments.append(", ").append(field).append(" = $").append(tuple.size());
+      assignments.append(", ").append(column(field)).append(" = $").append(tuple.size());
     }
     return connection.preparedQuery("UPDATE " + table(kind) + " SET " + assignments
             + ", revision = revision + 1, updated_at = now() WHERE id = $1")
@@ -83,7 +85,13 @@ public final class StructureRepository {
       case SITE -> "site";
       case DEPARTMENT -> "department";
       case JOB_ROLE -> "job_role";
+      case PROGRAM -> "program";
     };
+  }
+
+  /** The column of an editable field: sponsorName is sponsor_name. */
+  private static String column(String field) {
+    return field.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String select(StructureKind kind) {
@@ -92,6 +100,7 @@ public final class StructureRepository {
       case DEPARTMENT -> "SELECT " + COMMON + ", t.site_id, s.code AS site_code, s.name AS site_name "
           + "FROM department t JOIN site s ON s.id = t.site_id";
       case JOB_ROLE -> "SELECT " + COMMON + ", t.description FROM job_role t";
+      case PROGRAM -> "SELECT " + COMMON + ", t.sponsor_name FROM program t";
     };
   }
 
@@ -109,6 +118,7 @@ public final class StructureRepository {
       case DEPARTMENT -> json.put("site", new JsonObject().put("id", row.getUUID("site_id").toString())
           .put("code", row.getString("site_code")).put("name", row.getString("site_name")));
       case JOB_ROLE -> json.put("description", row.getString("description"));
+      case PROGRAM -> json.put("sponsorName", row.getString("sponsor_name"));
     }
     return json
         .put("active", row.getBoolean("active"))

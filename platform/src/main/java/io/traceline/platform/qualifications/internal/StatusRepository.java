@@ -41,6 +41,15 @@ public final class StatusRepository {
   public static final String CURRENT_HOLDING = "h.valid_from <= current_date AND (h.valid_to IS NULL OR h.valid_to > current_date)";
 
   /**
+   * Requirement {@code r} applies to person {@code p} as far as programs go (SPN-1, as the fan-out reads it): no program
+   * scope, or a member of its program today (an index probe of person_program_by_person). Tables carry {schema}.
+   */
+  private static final String IN_PROGRAM_IN = "(r.program_id IS NULL OR EXISTS (SELECT 1 FROM {schema}.person_program m "
+      + "WHERE m.person_id = p.id AND m.program_id = r.program_id AND m.valid_from <= current_date "
+      + "AND (m.valid_to IS NULL OR m.valid_to > current_date)))";
+  private static final String IN_PROGRAM = IN_PROGRAM_IN.replace(SCHEMA, "");
+
+  /**
    * The facts of each pair of the CTE {@code pairs(person_id, document_id, n)} (either id may be null: that pair then
    * reads as unknown). Every lateral part is an index lookup: person and document by primary key, versions by
    * (document, major, minor), the person's holdings and the requirement by (document, role), completions through
@@ -57,13 +66,14 @@ public final class StatusRepository {
       + "LEFT JOIN {schema}.person p ON p.id = pairs.person_id "
       + "LEFT JOIN {schema}.document d ON d.id = pairs.document_id "
       + "LEFT JOIN {schema}.document_version cur ON cur.document_id = d.id AND cur.state = 'effective' "
-      // The active requirements that apply to the person now: a role they hold today, at their site when scoped.
+      // The active requirements that apply to the person now: a role they hold today, at their site and in their program
+      // when scoped.
       + "LEFT JOIN LATERAL (SELECT count(*) > 0 AS required, min(r.recertify_months) AS recertify_months, "
       + "    bool_and(r.minor_revision = 'none') AS minor_exempt "
       + "  FROM {schema}.person_job_role h JOIN {schema}.training_requirement r ON r.job_role_id = h.job_role_id "
       + "    AND r.document_id = d.id "
       + "    AND r.active AND (r.site_id IS NULL OR r.site_id = p.site_id) "
-      + "  WHERE h.person_id = p.id AND " + CURRENT_HOLDING + ") req ON true "
+      + "  WHERE h.person_id = p.id AND " + CURRENT_HOLDING + " AND " + IN_PROGRAM_IN + ") req ON true "
       // The training baseline, the effectiveness baseline and the first version, among versions ever effective.
       + "LEFT JOIN LATERAL (SELECT "
       + "    max(array[v.major, v.minor]) FILTER (WHERE v.training_impact <> 'none' AND NOT (v.revision_kind = 'minor' "
@@ -162,7 +172,7 @@ public final class StatusRepository {
             + "SELECT h.person_id FROM training_requirement r "
             + "JOIN person_job_role h ON h.job_role_id = r.job_role_id AND " + CURRENT_HOLDING + " "
             + "JOIN person p ON p.id = h.person_id AND (r.site_id IS NULL OR r.site_id = p.site_id) "
-            + "WHERE r.document_id = $1 AND r.active "
+            + "WHERE r.document_id = $1 AND r.active AND " + IN_PROGRAM + " "
             + "UNION SELECT a.person_id FROM training_assignment a WHERE a.document_id = $1 AND a.status = 'completed') people "
             + "WHERE $2::uuid IS NULL OR person_id > $2 ORDER BY person_id LIMIT $3")
         .execute(Tuple.of(documentId, after, limit))
@@ -183,7 +193,7 @@ public final class StatusRepository {
             + "JOIN person_job_role h ON h.person_id = p.id AND " + CURRENT_HOLDING + " "
             + "JOIN training_requirement r ON r.job_role_id = h.job_role_id AND r.active "
             + "  AND (r.site_id IS NULL OR r.site_id = p.site_id) "
-            + "WHERE p.id = $1 "
+            + "WHERE p.id = $1 AND " + IN_PROGRAM + " "
             + "UNION SELECT a.document_id, true FROM training_assignment a WHERE a.person_id = $1 AND a.status = 'completed' "
             + "UNION ALL SELECT q.id, false FROM person_qualification q WHERE q.person_id = $1) items "
             + "WHERE $2::uuid IS NULL OR id > $2 ORDER BY id LIMIT $3")

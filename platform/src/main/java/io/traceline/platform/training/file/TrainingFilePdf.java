@@ -129,6 +129,11 @@ final class TrainingFilePdf {
     for (JsonObject role : objects(person.getJsonArray("jobRoles", new JsonArray()))) {
       roles.add(role.getString("code") + " " + role.getString("name") + " (since " + role.getString("since") + ")");
     }
+    List<String> programs = new ArrayList<>();
+    for (JsonObject program : objects(person.getJsonArray("programs", new JsonArray()))) {
+      programs.add(program.getString("code") + " " + program.getString("sponsorName") + " (since "
+          + program.getString("since") + ")");
+    }
     pdf.fields(List.of(
         new String[] {"Employee number", person.getString("employeeNumber")},
         new String[] {"Name", person.getString("name")},
@@ -138,6 +143,7 @@ final class TrainingFilePdf {
         new String[] {"Department", person.getJsonObject("department").getString("name")},
         new String[] {"Manager", manager == null ? null : manager.getString("name")},
         new String[] {"Job roles", roles.isEmpty() ? "none" : String.join("; ", roles)},
+        new String[] {"Programs", programs.isEmpty() ? "none" : String.join("; ", programs)},
         new String[] {"Hired", person.getString("hiredOn")},
         new String[] {"Login", person.getBoolean("hasLogin", false) ? "yes" : "no (trained through a trainer)"}));
   }

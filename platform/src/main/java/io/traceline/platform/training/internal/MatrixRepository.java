@@ -2,7 +2,9 @@ package io.traceline.platform.training.internal;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.vertx.core.Future;
@@ -17,6 +19,30 @@ public final class MatrixRepository {
 
   /** People currently holding a job role (the period [valid_from, valid_to) contains today). */
   private static final String CURRENT_HOLDING = "h.valid_from <= current_date AND (h.valid_to IS NULL OR h.valid_to > current_date)";
+
+  /**
+   * The requirement {@code r} applies to person {@code p} as far as programs go (SPN-1): it has no program scope, or
+   * {@code p} is a member of its program today. Set-based like the rest of the statement: a requirement without a
+   * program never evaluates the EXISTS; with one, PostgreSQL either probes person_program_by_person per candidate or
+   * (usually) hashes the memberships once per statement.
+   */
+  static final String IN_PROGRAM = inProgram("");
+
+  /**
+   * {@link #IN_PROGRAM} with a further condition on the memberships {@code m}: a fan-out chunk limits them to its
+   * person-id range, a reconciliation to its people, so hashed memberships are an index scan of that slice, not of
+   * every membership of the tenant.
+   */
+  private static String inProgram(String andMembership) {
+    return "(r.program_id IS NULL OR EXISTS (SELECT 1 FROM person_program m "
+        + "WHERE m.person_id = p.id AND m.program_id = r.program_id AND m.valid_from <= current_date "
+        + "AND (m.valid_to IS NULL OR m.valid_to > current_date)" + andMembership + "))";
+  }
+
+  /** The requirement {@code r}'s job role (at its site) is no longer held by the person {@code p} of assignment {@code a}. */
+  private static final String ROLE_GONE = "((r.site_id IS NOT NULL AND p.site_id <> r.site_id) OR NOT EXISTS (SELECT 1 "
+      + "FROM person_job_role h WHERE h.person_id = a.person_id AND h.job_role_id = r.job_role_id AND " + CURRENT_HOLDING
+      + "))";
 
   /**
    * Which method a revision asks of a requirement: none for impact "none" (never enqueued) or a minor revision the
@@ -52,7 +78,7 @@ public final class MatrixRepository {
         + "SELECT p.id FROM training_requirement r "
         + "JOIN person_job_role h ON h.job_role_id = r.job_role_id AND " + CURRENT_HOLDING + " "
         + "JOIN person p ON p.id = h.person_id AND p.status = 'active' AND (r.site_id IS NULL OR p.site_id = r.site_id) "
-        + "WHERE r.document_id = $1 AND r.active AND ($2::uuid IS NULL OR r.id = $2) "
+        + "WHERE r.document_id = $1 AND r.active AND ($2::uuid IS NULL OR r.id = $2) AND " + IN_PROGRAM + " "
         + "UNION SELECT a.person_id FROM training_assignment a WHERE $2::uuid IS NULL AND a.document_id = $1 "
         + "AND a.status IN ('open', 'completed')), "
         + "numbered AS (SELECT id, row_number() OVER (ORDER BY id) AS n, count(*) OVER () AS total FROM affected) "
@@ -91,7 +117,8 @@ public final class MatrixRepository {
   /**
    * One chunk: in one statement, closes the open assignments of older versions of the document as superseded (a
    * revision fan-out only) and inserts the assignments of this version for everyone in the chunk's range whom an
-   * active requirement maps (job role currently held, site in scope, active person) or who completed training on an
+   * active requirement maps (job role currently held, site in scope, member of its program, active person) or who
+   * completed training on an
    * earlier version. Returns the assignments inserted.
    *
    * <p>The chunk acts only while its version is the effective one. A fan-out that runs late, after a newer version
@@ -116,6 +143,7 @@ public final class MatrixRepository {
         + "JOIN person_job_role h ON h.job_role_id = r.job_role_id AND " + CURRENT_HOLDING + " "
         + "JOIN person p ON p.id = h.person_id AND p.status = 'active' AND (r.site_id IS NULL OR p.site_id = r.site_id) "
         + "WHERE r.document_id = $3 AND r.active AND ($9::uuid IS NULL OR r.id = $9) AND " + inChunk("h.person_id") + " "
+        + "AND " + inProgram(" AND " + inChunk("m.person_id")) + " "
         + "UNION ALL "
         + "SELECT a.person_id, a.requirement_id, r.due_days, " + method + ", 'previously-trained', 2 "
         + "FROM training_assignment a JOIN training_requirement r ON r.id = a.requirement_id "
@@ -142,43 +170,55 @@ public final class MatrixRepository {
   /**
    * Takes up to {@code limit} unconsumed people events (skipping those another transaction holds) and brings the
    * assignments of the people they name in line with who those people are now: a terminated person's open training
-   * is cancelled; training whose job role is no longer held (or whose site no longer matches) is cancelled; on leave,
+   * is cancelled; training whose job role is no longer held (or whose site no longer matches, or whose program the
+   * person left) is cancelled; on leave,
    * due dates pause; back from leave they resume, shifted by the time away; and an active person gets every current
    * version their roles require that they do not have. Order-insensitive and idempotent: it reads today's state.
    */
   public Future<Reconciled> reconcile(SqlConnection connection, UUID jobId, int limit) {
     return connection.preparedQuery("WITH taken AS (SELECT id FROM person_event WHERE consumed_at IS NULL ORDER BY id "
             + "LIMIT $1 FOR UPDATE SKIP LOCKED), consumed AS (UPDATE person_event e SET consumed_at = now() FROM taken "
-            + "WHERE e.id = taken.id RETURNING e.person_id, e.kind, e.id) "
-            + "SELECT DISTINCT ON (person_id) person_id, kind, (SELECT count(*) FROM consumed) AS events FROM consumed "
-            // The cause a person's new assignments carry: a hire or a return over the role changes that came with it.
-            + "ORDER BY person_id, kind = 'hired' DESC, kind = 'returned' DESC, id DESC")
+            + "WHERE e.id = taken.id RETURNING e.person_id, e.kind, e.program_id, e.id) "
+            + "SELECT person_id, kind, program_id FROM consumed ORDER BY person_id, id")
         .execute(Tuple.of(limit))
         .compose(rows -> {
-          List<UUID> people = new ArrayList<>();
-          List<String> causes = new ArrayList<>();
-          int[] events = {0};
+          // The cause a person's new assignments carry: a hire or a return over the role and program changes that came
+          // with it; else a role gained, or a program joined for requirements of the programs the person joined.
+          Map<UUID, String> causeOf = new LinkedHashMap<>();
+          List<UUID> joinedBy = new ArrayList<>();
+          List<UUID> joinedProgram = new ArrayList<>();
           rows.forEach(row -> {
-            people.add(row.getUUID("person_id"));
+            UUID person = row.getUUID("person_id");
             String kind = row.getString("kind");
-            causes.add("hired".equals(kind) || "returned".equals(kind) ? kind : "role-gained");
-            events[0] = row.getLong("events").intValue();
+            String cause = causeOf.getOrDefault(person, "role-gained");
+            if ("hired".equals(kind) || ("returned".equals(kind) && !"hired".equals(cause))) {
+              cause = kind;
+            }
+            causeOf.put(person, cause);
+            if ("program-joined".equals(kind)) {
+              joinedBy.add(person);
+              joinedProgram.add(row.getUUID("program_id"));
+            }
           });
-          if (people.isEmpty()) {
+          int events = rows.size();
+          if (causeOf.isEmpty()) {
             return Future.succeededFuture(new Reconciled(0, 0, 0, 0, 0));
           }
-          UUID[] ids = people.toArray(new UUID[0]);
+          UUID[] ids = causeOf.keySet().toArray(new UUID[0]);
+          String[] causes = causeOf.values().toArray(new String[0]);
           return update(connection, "UPDATE training_assignment a SET status = 'cancelled', closed_at = now(), "
                   + "close_reason = 'The person was terminated' FROM person p WHERE p.id = a.person_id "
                   + "AND a.person_id = ANY($1) AND a.status = 'open' AND p.status = 'terminated'", ids)
+              // A lost role (or site) or a program left: what the requirement no longer asks is cancelled, saying why.
               .compose(terminated -> update(connection, "UPDATE training_assignment a SET status = 'cancelled', "
-                  + "closed_at = now(), close_reason = 'No longer required: job role ' || j.code || "
-                  + "CASE WHEN r.site_id IS NOT NULL AND p.site_id <> r.site_id THEN ' at this site' ELSE '' END "
-                  + "|| ' not held' FROM training_requirement r, job_role j, person p "
-                  + "WHERE r.id = a.requirement_id AND j.id = r.job_role_id AND p.id = a.person_id "
+                  + "closed_at = now(), close_reason = 'No longer required: ' || CASE WHEN " + ROLE_GONE + " "
+                  + "THEN 'job role ' || j.code || CASE WHEN r.site_id IS NOT NULL AND p.site_id <> r.site_id "
+                  + "THEN ' at this site' ELSE '' END || ' not held' ELSE 'program ' || g.code || ' left' END "
+                  + "FROM training_requirement r JOIN job_role j ON j.id = r.job_role_id "
+                  + "LEFT JOIN program g ON g.id = r.program_id, person p "
+                  + "WHERE r.id = a.requirement_id AND p.id = a.person_id "
                   + "AND a.person_id = ANY($1) AND a.status = 'open' AND a.cause <> 'previously-trained' "
-                  + "AND ((r.site_id IS NOT NULL AND p.site_id <> r.site_id) OR NOT EXISTS (SELECT 1 FROM person_job_role h "
-                  + "WHERE h.person_id = a.person_id AND h.job_role_id = r.job_role_id AND " + CURRENT_HOLDING + "))", ids)
+                  + "AND (" + ROLE_GONE + " OR NOT " + inProgram(" AND m.person_id = ANY($1)") + ")", ids)
                   .map(roleLost -> terminated + roleLost))
               .compose(cancelled -> update(connection, "UPDATE training_assignment a SET paused_since = now() FROM person p "
                       + "WHERE p.id = a.person_id AND a.person_id = ANY($1) AND a.status = 'open' AND a.paused_since IS NULL "
@@ -186,17 +226,21 @@ public final class MatrixRepository {
                   .compose(paused -> update(connection, "UPDATE training_assignment a SET due_at = a.due_at + "
                           + "(now() - a.paused_since), paused_since = NULL FROM person p WHERE p.id = a.person_id "
                           + "AND a.person_id = ANY($1) AND a.paused_since IS NOT NULL AND p.status = 'active'", ids)
-                      .compose(resumed -> assignCurrent(connection, jobId, ids, causes.toArray(new String[0]))
-                          .map(assigned -> new Reconciled(events[0], cancelled, paused, resumed, assigned)))));
+                      .compose(resumed -> assignCurrent(connection, jobId, ids, causes,
+                              joinedBy.toArray(new UUID[0]), joinedProgram.toArray(new UUID[0]))
+                          .map(assigned -> new Reconciled(events, cancelled, paused, resumed, assigned)))));
         });
   }
 
   /**
    * Inserts, for active people among {@code people}, the effective version of every document their current roles
-   * require that they have no open, completed or superseded assignment of; a version whose earlier assignment was
-   * cancelled (the role was lost, then regained) gets the next cycle, so the cancellation stays in the history.
+   * require (at their site, in their programs) that they have no open, completed or superseded assignment of; a
+   * version whose earlier assignment was cancelled (the role was lost, then regained) gets the next cycle, so the
+   * cancellation stays in the history. A requirement of a program the person just joined ({@code joinedBy[i]} joined
+   * {@code joinedProgram[i]}) is assigned with the cause program-joined unless a hire or return explains it.
    */
-  private Future<Long> assignCurrent(SqlConnection connection, UUID jobId, UUID[] people, String[] causes) {
+  private Future<Long> assignCurrent(SqlConnection connection, UUID jobId, UUID[] people, String[] causes,
+                                     UUID[] joinedBy, UUID[] joinedProgram) {
     return connection.preparedQuery("INSERT INTO training_assignment (id, person_id, requirement_id, document_id, "
             + "version_id, cycle, method, due_at, cause, job_id) "
             + "SELECT uuid_v7(), t.person_id, t.requirement_id, t.document_id, t.version_id, "
@@ -204,16 +248,21 @@ public final class MatrixRepository {
             + "AND x.requirement_id = t.requirement_id AND x.version_id = t.version_id), 0), "
             + "t.method, now() + make_interval(days => t.due_days), t.cause, $3 FROM ("
             + "SELECT DISTINCT ON (p.id, r.id) p.id AS person_id, r.id AS requirement_id, r.document_id, v.id AS version_id, "
-            + "r.method, r.due_days, w.cause FROM unnest($1::uuid[], $2::text[]) AS w (person_id, cause) "
+            + "r.method, r.due_days, CASE WHEN w.cause <> 'role-gained' THEN w.cause WHEN r.program_id IS NOT NULL "
+            + "AND EXISTS (SELECT 1 FROM unnest($4::uuid[], $5::uuid[]) AS j (person_id, program_id) "
+            + "WHERE j.person_id = p.id AND j.program_id = r.program_id) THEN 'program-joined' ELSE 'role-gained' END AS cause "
+            + "FROM unnest($1::uuid[], $2::text[]) AS w (person_id, cause) "
             + "JOIN person p ON p.id = w.person_id AND p.status = 'active' "
             + "JOIN person_job_role h ON h.person_id = p.id AND " + CURRENT_HOLDING + " "
             + "JOIN training_requirement r ON r.job_role_id = h.job_role_id AND r.active "
             + "AND (r.site_id IS NULL OR p.site_id = r.site_id) "
             + "JOIN document_version v ON v.document_id = r.document_id AND v.state = 'effective' "
-            + "WHERE NOT EXISTS (SELECT 1 FROM training_assignment x WHERE x.person_id = p.id AND x.requirement_id = r.id "
+            + "WHERE " + inProgram(" AND m.person_id = ANY($1)") + " "
+            + "AND NOT EXISTS (SELECT 1 FROM training_assignment x WHERE x.person_id = p.id AND x.requirement_id = r.id "
             + "AND x.version_id = v.id AND x.status IN ('open', 'completed', 'superseded'))) t "
             + "ON CONFLICT (person_id, requirement_id, version_id, cycle) DO NOTHING")
-        .execute(Tuple.tuple().addArrayOfUUID(people).addArrayOfString(causes).addUUID(jobId))
+        .execute(Tuple.tuple().addArrayOfUUID(people).addArrayOfString(causes).addUUID(jobId).addArrayOfUUID(joinedBy)
+            .addArrayOfUUID(joinedProgram))
         .map(rows -> (long) rows.rowCount());
   }
 
@@ -232,7 +281,7 @@ public final class MatrixRepository {
             + "JOIN document_version v ON v.document_id = a.document_id AND v.state = 'effective' "
             + "WHERE a.id = $1 AND a.status = 'completed' "
             + "AND EXISTS (SELECT 1 FROM person_job_role h WHERE h.person_id = a.person_id AND h.job_role_id = r.job_role_id "
-            + "AND " + CURRENT_HOLDING + ") "
+            + "AND " + CURRENT_HOLDING + ") AND " + IN_PROGRAM + " "
             + "AND NOT EXISTS (SELECT 1 FROM training_assignment x WHERE x.person_id = a.person_id "
             + "AND x.requirement_id = a.requirement_id AND x.cycle > a.cycle) "
             + "ON CONFLICT (person_id, requirement_id, version_id, cycle) DO NOTHING "

@@ -13,8 +13,8 @@ import io.vertx.sqlclient.Tuple;
 public final class TrainingFileRepository {
 
   /**
-   * The person with site (and its time zone, in which the file prints times), department, manager and current job
-   * roles; null when there is no such person. {@code tenant} is the tenant's slug, for its display name.
+   * The person with site (and its time zone, in which the file prints times), department, manager, current job
+   * roles and sponsor programs; null when there is no such person. {@code tenant} is the tenant's slug, for its display name.
    */
   public Future<JsonObject> person(SqlConnection connection, UUID personId, String tenant) {
     return connection.preparedQuery("SELECT p.id, p.employee_number, p.given_name, p.family_name, p.email, p.status, "
@@ -23,7 +23,12 @@ public final class TrainingFileRepository {
             + "m.family_name AS manager_family, (SELECT display_name FROM control.tenant WHERE slug = $2) AS tenant_name, "
             + "(SELECT json_agg(json_build_object('code', j.code, 'name', j.name, 'since', h.valid_from) ORDER BY j.code) "
             + " FROM person_job_role h JOIN job_role j ON j.id = h.job_role_id WHERE h.person_id = p.id "
-            + " AND h.valid_from <= current_date AND (h.valid_to IS NULL OR h.valid_to > current_date)) AS roles "
+            + " AND h.valid_from <= current_date AND (h.valid_to IS NULL OR h.valid_to > current_date)) AS roles, "
+            // The sponsor programs they work on now: why a program's requirements apply to them (SPN-1).
+            + "(SELECT json_agg(json_build_object('code', g.code, 'name', g.name, 'sponsorName', g.sponsor_name, "
+            + " 'since', h.valid_from) ORDER BY g.code) FROM person_program h JOIN program g ON g.id = h.program_id "
+            + " WHERE h.person_id = p.id AND h.valid_from <= current_date "
+            + " AND (h.valid_to IS NULL OR h.valid_to > current_date)) AS programs "
             + "FROM person p JOIN site s ON s.id = p.site_id JOIN department d ON d.id = p.department_id "
             + "LEFT JOIN person m ON m.id = p.manager_id WHERE p.id = $1")
         .execute(Tuple.of(personId, tenant))
@@ -55,6 +60,8 @@ public final class TrainingFileRepository {
         .put("manager", manager == null ? null : new JsonObject().put("id", manager.toString())
             .put("name", row.getString("manager_given") + " " + row.getString("manager_family")))
         .put("jobRoles", roles == null ? new JsonArray() : new JsonArray(String.valueOf(roles)))
+        .put("programs", row.getValue("programs") == null ? new JsonArray()
+            : new JsonArray(String.valueOf(row.getValue("programs"))))
         .put("tenantName", row.getString("tenant_name"));
   }
 }

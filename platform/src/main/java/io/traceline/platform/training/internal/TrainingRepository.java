@@ -15,11 +15,12 @@ import io.vertx.sqlclient.Tuple;
 public final class TrainingRepository {
 
   private static final String REQUIREMENT = "SELECT r.id, r.document_id, d.number AS document_number, d.title AS document_title, "
-      + "r.job_role_id, j.code AS job_role_code, j.name AS job_role_name, r.site_id, s.code AS site_code, r.method, "
+      + "r.job_role_id, j.code AS job_role_code, j.name AS job_role_name, r.site_id, s.code AS site_code, "
+      + "r.program_id, g.code AS program_code, g.name AS program_name, r.method, "
       + "r.pass_score, r.max_attempts, r.due_days, r.recertify_months, r.minor_revision, r.active, r.revision, r.created_at, r.created_by, "
       + "r.updated_at, r.retired_at, r.retired_by, r.retire_reason FROM training_requirement r "
       + "JOIN document d ON d.id = r.document_id JOIN job_role j ON j.id = r.job_role_id "
-      + "LEFT JOIN site s ON s.id = r.site_id ";
+      + "LEFT JOIN site s ON s.id = r.site_id LEFT JOIN program g ON g.id = r.program_id ";
 
   private static final String ASSIGNMENT = "SELECT a.id, a.person_id, p.employee_number, p.given_name, p.family_name, "
       + "a.requirement_id, a.document_id, d.number AS document_number, d.title AS document_title, a.version_id, "
@@ -36,15 +37,15 @@ public final class TrainingRepository {
       + "FROM training_assignment a JOIN person p ON p.id = a.person_id JOIN document d ON d.id = a.document_id "
       + "JOIN document_version v ON v.id = a.version_id ";
 
-  /** Inserts a requirement; null when an active one exists for the same document, role and site. */
+  /** Inserts a requirement; null when an active one exists for the same document, role, site and program. */
   public Future<JsonObject> insert(SqlConnection connection, UUID id, JsonObject r, String createdBy) {
     return connection.preparedQuery("INSERT INTO training_requirement (id, document_id, job_role_id, site_id, method, "
-            + "pass_score, due_days, recertify_months, minor_revision, created_by, max_attempts) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, 'read-and-acknowledge'), $10, coalesce($11, 3)) "
+            + "pass_score, due_days, recertify_months, minor_revision, created_by, max_attempts, program_id) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, 'read-and-acknowledge'), $10, coalesce($11, 3), $12) "
             + "ON CONFLICT DO NOTHING RETURNING id")
         .execute(Tuple.from(new Object[] {id, uuid(r, "documentId"), uuid(r, "jobRoleId"), uuid(r, "siteId"),
             r.getString("method"), r.getInteger("passScore"), r.getInteger("dueDays"), r.getInteger("recertifyMonths"),
-            r.getString("minorRevision"), createdBy, r.getInteger("maxAttempts")}))
+            r.getString("minorRevision"), createdBy, r.getInteger("maxAttempts"), uuid(r, "programId")}))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : find(connection, id, false));
   }
 
@@ -54,13 +55,13 @@ public final class TrainingRepository {
         .map(rows -> rows.size() == 0 ? null : toRequirement(rows.iterator().next()));
   }
 
-  /** Requirements in id order after {@code after}; null filters match everything. */
-  public Future<List<JsonObject>> list(SqlConnection connection, UUID documentId, UUID jobRoleId, Boolean active,
-                                       UUID after, int limit) {
+  /** Requirements in id order after {@code after}; null filters match everything ({@code programId}: scoped to it). */
+  public Future<List<JsonObject>> list(SqlConnection connection, UUID documentId, UUID jobRoleId, UUID programId,
+                                       Boolean active, UUID after, int limit) {
     return connection.preparedQuery(REQUIREMENT + "WHERE ($1::uuid IS NULL OR r.document_id = $1) "
             + "AND ($2::uuid IS NULL OR r.job_role_id = $2) AND ($3::boolean IS NULL OR r.active = $3) "
-            + "AND ($4::uuid IS NULL OR r.id > $4) ORDER BY r.id LIMIT $5")
-        .execute(Tuple.of(documentId, jobRoleId, active, after, limit))
+            + "AND ($4::uuid IS NULL OR r.id > $4) AND ($6::uuid IS NULL OR r.program_id = $6) ORDER BY r.id LIMIT $5")
+        .execute(Tuple.of(documentId, jobRoleId, active, after, limit, programId))
         .map(rows -> {
           List<JsonObject> found = new ArrayList<>();
           rows.forEach(row -> found.add(toRequirement(row)));
@@ -106,14 +107,15 @@ public final class TrainingRepository {
         });
   }
 
-  /** Whether the rows exist and are active: {@code [jobRole, site]} (site true when not asked). */
-  public Future<boolean[]> referencesActive(SqlConnection connection, UUID jobRoleId, UUID siteId) {
+  /** Whether the rows exist and are active: {@code [jobRole, site, program]} (site, program true when not asked). */
+  public Future<boolean[]> referencesActive(SqlConnection connection, UUID jobRoleId, UUID siteId, UUID programId) {
     return connection.preparedQuery("SELECT EXISTS (SELECT 1 FROM job_role WHERE id = $1 AND active) AS role, "
-            + "($2::uuid IS NULL OR EXISTS (SELECT 1 FROM site WHERE id = $2 AND active)) AS site")
-        .execute(Tuple.of(jobRoleId, siteId))
+            + "($2::uuid IS NULL OR EXISTS (SELECT 1 FROM site WHERE id = $2 AND active)) AS site, "
+            + "($3::uuid IS NULL OR EXISTS (SELECT 1 FROM program WHERE id = $3 AND active)) AS program")
+        .execute(Tuple.of(jobRoleId, siteId, programId))
         .map(rows -> {
           Row row = rows.iterator().next();
-          return new boolean[] {row.getBoolean("role"), row.getBoolean("site")};
+          return new boolean[] {row.getBoolean("role"), row.getBoolean("site"), row.getBoolean("program")};
         });
   }
 
@@ -221,6 +223,9 @@ public final class TrainingRepository {
             .put("code", row.getString("job_role_code")).put("name", row.getString("job_role_name")))
         .put("site", row.getUUID("site_id") == null ? null : new JsonObject().put("id", row.getUUID("site_id").toString())
             .put("code", row.getString("site_code")))
+        .put("program", row.getUUID("program_id") == null ? null : new JsonObject()
+            .put("id", row.getUUID("program_id").toString()).put("code", row.getString("program_code"))
+            .put("name", row.getString("program_name")))
         .put("method", row.getString("method"))
         .put("passScore", row.getInteger("pass_score"))
         .put("maxAttempts", row.getInteger("max_attempts"))
