@@ -12,7 +12,10 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.MigrationListener;
+import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.Partition;
+import com.hazelcast.partition.ReplicaMigrationEvent;
 import com.hazelcast.topic.ITopic;
 import io.traceline.platform.config.ClusterConfig;
 import org.slf4j.Logger;
@@ -125,6 +128,32 @@ public final class ClusterMember implements AutoCloseable {
         LOG.warn("Cluster member left: {} ({} members)", event.getMember().getUuid(), event.getMembers().size());
         onRemoved.accept(event.getMember().getUuid().toString());
         onChange.run();
+      }
+    });
+  }
+
+  /**
+   * Calls {@code onMoved} each time a round of partition migrations has finished (a member joined or left and the
+   * partitions were rebalanced): the partitions this member owns, and with them the chunks it should run, have changed.
+   * A membership event alone comes before the migration, when ownership is still the old one.
+   */
+  public void onPartitionsMoved(Runnable onMoved) {
+    hazelcast.getPartitionService().addMigrationListener(new MigrationListener() {
+      @Override
+      public void migrationStarted(MigrationState state) {
+      }
+
+      @Override
+      public void migrationFinished(MigrationState state) {
+        onMoved.run();
+      }
+
+      @Override
+      public void replicaMigrationCompleted(ReplicaMigrationEvent event) {
+      }
+
+      @Override
+      public void replicaMigrationFailed(ReplicaMigrationEvent event) {
       }
     });
   }

@@ -98,6 +98,9 @@ public final class JobRuntime extends VerticleBase {
     member.onWake(() -> context.runOnContext(v -> tick()));
     member.onMembershipChange(departed -> context.runOnContext(v -> releaseDeparted(departed)),
         () -> context.runOnContext(v -> tick()));
+    // Partitions just moved here may hold ready chunks that were another member's a moment ago: look at them now rather
+    // than at the next poll (a wake-up sent while they were moving found them still elsewhere).
+    member.onPartitionsMoved(() -> context.runOnContext(v -> tick()));
     pollTimer = vertx.setPeriodic(config.jobsPollInterval().toMillis(), id -> tick());
     gaugeTimer = vertx.setPeriodic(5_000, id -> refreshCounts());
     refreshCounts();

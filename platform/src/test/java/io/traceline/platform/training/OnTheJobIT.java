@@ -276,8 +276,9 @@ class OnTheJobIT {
   void learnerDeclines() {
     Person learner = world.learner("Dee", "Decliner");
     JsonObject assignment = world.assignment(learner, version);
-    JsonObject observation = observe(trainer, assignment, ticks(checklist), minutesAgo(30), null).json()
-        .getJsonObject("observation");
+    Api.Response observed = observe(trainer, assignment, ticks(checklist), minutesAgo(30), null);
+    assertThat(observed.status()).as(observed.toString()).isEqualTo(201);
+    JsonObject observation = observed.json().getJsonObject("observation");
     String path = world.mePath(assignment, "/observations/" + observation.getString("id") + "/declination");
 
     assertThat(api.post(path, learner.token(world.platform), new JsonObject()).status()).isEqualTo(422);

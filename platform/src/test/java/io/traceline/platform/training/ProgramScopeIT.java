@@ -37,6 +37,8 @@ class ProgramScopeIT {
   private static Person author;
   private static Person approver;
   private static String admin;
+  /** Signs late entries (a completion recorded after the fact carries its recorder's signature). */
+  private static Person trainingAdmin;
   private static JsonObject operator;
   private static JsonObject northstar;
   private static JsonObject aurelia;
@@ -50,7 +52,8 @@ class ProgramScopeIT {
     flow = new DocumentFlow(platform, tenant);
     author = flow.member("Adam", "Author", "document-author");
     approver = flow.signer("Alba", "Approver", "approver");
-    admin = flow.member("Tara", "Trainer", "training-admin").token(platform);
+    trainingAdmin = flow.signer("Tara", "Trainer", "training-admin");
+    admin = trainingAdmin.token(platform);
     JsonObject boston = created("/sites", new JsonObject().put("code", "BOS").put("name", "Boston").put("country", "US")
         .put("timezone", "America/New_York"));
     created("/departments", new JsonObject().put("siteId", boston.getString("id")).put("code", "FIL")
@@ -264,7 +267,8 @@ class ProgramScopeIT {
           + v1.getString("id") + "'");
       Api.Response done = api.post(tenant.path("/training-assignments/" + assignment + "/completion"), admin,
           new JsonObject().put("trainedAt", Instant.now().minusSeconds(7200).toString())
-              .put("reason", "Trained in the Aurelia kick-off session"));
+              .put("reason", "Trained in the Aurelia kick-off session")
+              .put("reauthentication", DocumentFlow.password(trainingAdmin)));
       assertThat(done.status()).as(done.toString()).isEqualTo(201);
     }
     assertThat(api.get(tenant.path("/qualification-checks?person=QC-IN&document=" + number), admin).json()
