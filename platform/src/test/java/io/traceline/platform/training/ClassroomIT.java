@@ -60,8 +60,8 @@ class ClassroomIT {
     JsonArray list = new JsonArray();
     attendees.forEach(id -> list.add(new JsonObject().put("personId", id)));
     JsonObject body = new JsonObject().put("documentId", document.getString("id")).put("versionId", version.getString("id"))
-        .put("trainerId", trainerId).put("title", "Gowning refresher").put("startsAt", startsAt.toString())
-        .put("endsAt", startsAt.plusHours(2).toString()).put("location", "Training room 2");
+        .put("trainerId", trainerId).put("title", "Gowning refresher").put("startsAt", startsAt.toInstant().toString())
+        .put("endsAt", startsAt.plusHours(2).toInstant().toString()).put("location", "Training room 2");
     if (!list.isEmpty()) {
       body.put("attendees", list);
     }
@@ -244,7 +244,7 @@ class ClassroomIT {
 
     JsonObject body = sessionBody(world.personId(unqualified), hoursFromNow(24 * 800), List.of(learnerId,
         world.personId(trainer), learnerId, UUID.randomUUID().toString()));
-    body.put("endsAt", hoursFromNow(24 * 800 - 1).toString());
+    body.put("endsAt", hoursFromNow(24 * 800 - 1).toInstant().toString());
     Api.Response refused = api.post(tenant.path("/classroom-sessions"), admin(), body);
     assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
     assertThat(refused.json().getJsonArray("errors")).extracting(e -> ((JsonObject) e).getString("pointer"))
@@ -268,8 +268,8 @@ class ClassroomIT {
 
     JsonObject current = api.get(sessionPath(tomorrow, ""), admin()).json();
     String revision = "\"" + current.getInteger("revision") + "\"";
-    JsonObject change = new JsonObject().put("startsAt", hoursFromNow(-4).toString())
-        .put("endsAt", hoursFromNow(-3).toString());
+    JsonObject change = new JsonObject().put("startsAt", hoursFromNow(-4).toInstant().toString())
+        .put("endsAt", hoursFromNow(-3).toInstant().toString());
     assertThat(api.send("PATCH", sessionPath(tomorrow, ""), admin(), change.copy().put("reason", "Held earlier").encode(),
         "application/json", Map.of()).status()).isEqualTo(428);
     assertThat(api.send("PATCH", sessionPath(tomorrow, ""), admin(), change.encode(), "application/json",

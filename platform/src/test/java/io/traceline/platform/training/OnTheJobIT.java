@@ -79,7 +79,7 @@ class OnTheJobIT {
   private static Api.Response observe(Person by, JsonObject assignment, JsonArray items, OffsetDateTime observedAt,
                                       String idempotencyKey) {
     return world.postWithKey(tenant.path("/training-assignments/" + assignment.getString("id") + "/observations"),
-        by.token(world.platform), new JsonObject().put("observedAt", observedAt.toString()).put("location", "Line 3")
+        by.token(world.platform), new JsonObject().put("observedAt", observedAt.toInstant().toString()).put("location", "Line 3")
             .put("items", items).put("reauthentication", DocumentFlow.password(by)), idempotencyKey);
   }
 
@@ -416,7 +416,7 @@ class OnTheJobIT {
           api.post(target.path(item + "/carry-forward"), token, new JsonObject().put("fromVersionId",
               version.getString("id")).put("reason", "Intruding")),
           api.get(target.path(observations), token),
-          api.post(target.path(observations), token, new JsonObject().put("observedAt", minutesAgo(1).toString())
+          api.post(target.path(observations), token, new JsonObject().put("observedAt", minutesAgo(1).toInstant().toString())
               .put("items", ticks(checklist)).put("reauthentication", credentials)),
           api.get(target.path(mine), token),
           api.get(target.path(mine + "/observations"), token),

@@ -177,7 +177,7 @@ class TrainingCompletionIT {
     String trainerPerson = world.platform.queryString("SELECT id::text FROM " + world.schema
         + ".person WHERE employee_number = 'SUP-1'");
     OffsetDateTime trainedAt = world.platform.databaseNow().minusDays(3).truncatedTo(ChronoUnit.SECONDS);
-    JsonObject entry = new JsonObject().put("trainedAt", trainedAt.toString()).put("trainerId", trainerPerson)
+    JsonObject entry = new JsonObject().put("trainedAt", trainedAt.toInstant().toString()).put("trainerId", trainerPerson)
         .put("reference", "Attendance sheet 2024-17");
 
     Api.Response noReason = late(world.trainingAdmin, assignment, entry, null);

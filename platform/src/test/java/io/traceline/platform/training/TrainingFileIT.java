@@ -53,7 +53,7 @@ class TrainingFileIT {
     String trainer = world.platform.queryString("SELECT id::text FROM " + world.schema + ".person WHERE employee_number = 'SUP-1'");
     OffsetDateTime trainedAt = world.platform.databaseNow().minusDays(3).truncatedTo(ChronoUnit.SECONDS);
     Api.Response late = api.post(tenant.path("/training-assignments/" + classroom.getString("id") + "/completion"),
-        world.admin, new JsonObject().put("trainedAt", trainedAt.toString()).put("trainerId", trainer)
+        world.admin, new JsonObject().put("trainedAt", trainedAt.toInstant().toString()).put("trainerId", trainer)
             .put("reference", "Attendance sheet 2026-44").put("reason", "Entered from the paper sheet after the outage")
             .put("reauthentication", DocumentFlow.password(world.trainingAdmin)));
     assertThat(late.status()).as(late.toString()).isEqualTo(201);
