@@ -110,6 +110,7 @@ public final class Components {
   final io.traceline.platform.qualifications.QualificationFeature qualifications;
   final TrainingFileHandlers trainingFileHandlers;
   final io.traceline.platform.quality.QualityHandlers qualityHandlers;
+  final io.traceline.platform.reports.ReportFeature reports;
   OAuth2Auth oauth2;
   OpenAPIContract contract;
 
@@ -186,6 +187,7 @@ public final class Components {
         roleCheck, userAdmission, meters);
     this.trainingFileHandlers = new TrainingFileHandlers(new TrainingFileService(tenantScope, roleCheck, signatures,
         qualifications.views), workers);
+    this.reports = new io.traceline.platform.reports.ReportFeature(tenantScope, roleCheck, auditTrail, workers);
   }
 
   /** The parts that need I/O to build: the realm's OIDC metadata and keys, and the API contract. */

@@ -258,6 +258,11 @@ class ProgramScopeIT {
     assertThat(list.status()).as(list.toString()).isEqualTo(200);
     assertThat(list.json().getJsonArray("items").stream().map(i -> ((JsonObject) i).getJsonObject("person")
         .getString("employeeNumber")).toList()).containsExactlyInAnyOrder("QC-IN", "QC-GONE");
+    // So does the auditor's question: a role holder outside the program is nobody the document concerns.
+    Api.Response report = api.get(tenant.path("/reports/document-training?document=" + number), admin);
+    assertThat(report.status()).as(report.toString()).isEqualTo(200);
+    assertThat(report.json().getJsonArray("items").stream().map(i -> ((JsonObject) i).getJsonObject("person")
+        .getString("employeeNumber")).toList()).containsExactlyInAnyOrder("QC-IN", "QC-GONE");
 
     // Both members complete (recorded after the fact); then QC-GONE leaves the program. When the timers fire, only
     // QC-IN, still a member, gets the next cycle.

@@ -207,7 +207,8 @@ public final class StatusRepository {
     return found;
   }
 
-  private static StatusFacts toFacts(Row row) {
+  /** The facts of a row with the columns of the FACTS statement (a report that asks the same question as of an instant). */
+  public static StatusFacts toFacts(Row row) {
     return new StatusFacts(row.getUUID("person_id"), row.getString("employee_number"), name(row),
         row.getString("person_status"), row.getUUID("document_id"), row.getString("number"), row.getString("title"),
         row.getString("risk_class"), row.getString("document_status"),
