@@ -141,6 +141,7 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getPersonTrainingFile").addHandler(components.trainingFileHandlers::personFile);
     api.getRoute("getMyTrainingFile").addHandler(components.trainingFileHandlers::myFile);
     api.getRoute("reportDocumentTraining").addHandler(components.reports.handlers::documentTraining);
+    api.getRoute("reportCompliance").addHandler(components.reports.handlers::compliance);
     api.getRoute("listAssessmentQuestions").addHandler(components.questionBankHandlers::list);
     api.getRoute("createAssessmentQuestion").addHandler(components.questionBankHandlers::create);
     api.getRoute("getAssessmentQuestion").addHandler(components.questionBankHandlers::get);

@@ -13,7 +13,7 @@ import io.vertx.sqlclient.Row;
 
 /**
  * One person's line of the auditor's question (RPT-1): who they are (status that day, site, department, the job roles
- * that made the document theirs), the completion that counts and its evidence (version covered, when trained and
+ * that made the document theirs, by name and code), the completion that counts and its evidence (version covered, when trained and
  * recorded, method, result and score, trainer, the signature), and the verdict.
  *
  * <p>The qualification status comes from the point-of-use rules ({@link StatusRows}); the verdict answers the auditor's
@@ -24,7 +24,7 @@ import io.vertx.sqlclient.Row;
  */
 public record DocumentTrainingLine(UUID personId, String employeeNumber, String name, String personStatus,
                                    String siteCode, String siteName, String departmentCode, String departmentName,
-                                   List<String> jobRoles, boolean required, String verdict, String status, String reason,
+                                   List<String> jobRoles, List<String> jobRoleCodes, boolean required, String verdict, String status, String reason,
                                    String detail, Completion completion, boolean coversVersion, OffsetDateTime expiresAt,
                                    OffsetDateTime openDueAt) {
 
@@ -51,10 +51,12 @@ public record DocumentTrainingLine(UUID personId, String employeeNumber, String 
         : QualificationStatus.QUALIFIED.equals(decided.status()) ? CURRENT
         : overdue ? OVERDUE : NOT_CURRENT;
     String[] roles = row.getArrayOfStrings("roles");
+    String[] roleCodes = row.getArrayOfStrings("role_codes");
     return new DocumentTrainingLine(row.getUUID("person_id"), row.getString("employee_number"),
         row.getString("given_name") + " " + row.getString("family_name"), row.getString("person_status"),
         row.getString("site_code"), row.getString("site_name"), row.getString("department_code"),
-        row.getString("department_name"), roles == null ? List.of() : List.of(roles), required, verdict, decided.status(),
+        row.getString("department_name"), roles == null ? List.of() : List.of(roles),
+        roleCodes == null ? List.of() : List.of(roleCodes), required, verdict, decided.status(),
         decided.reason(), decided.detail(), completion(row), row.getBoolean("trained_current"),
         row.getBoolean("trained_current") ? row.getOffsetDateTime("expires_at") : null, due);
   }

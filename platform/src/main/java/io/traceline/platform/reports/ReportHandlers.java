@@ -12,6 +12,7 @@ import io.traceline.platform.http.Problem;
 import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.TenantGate;
+import io.traceline.platform.reports.internal.ComplianceRepository;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -33,11 +34,39 @@ public final class ReportHandlers {
   private static final int FLUSH_BYTES = 64 * 1024;
 
   private final DocumentTrainingReport documentTraining;
+  private final ComplianceReport compliance;
   private final WorkerExecutor workers;
 
-  public ReportHandlers(DocumentTrainingReport documentTraining, WorkerExecutor workers) {
+  public ReportHandlers(DocumentTrainingReport documentTraining, ComplianceReport compliance, WorkerExecutor workers) {
     this.documentTraining = documentTraining;
+    this.compliance = compliance;
     this.workers = workers;
+  }
+
+  /** A compliance view (RPT-2): its groups are few, so every format is built whole once counted. */
+  public void compliance(RoutingContext rc) {
+    ApiRequest request = ApiRequest.of(rc);
+    String format = format(request.query("format"), rc.request().getHeader(HttpHeaders.ACCEPT));
+    ComplianceReport.Request asked = new ComplianceReport.Request(request.query("by"),
+        new ComplianceRepository.Filters(request.query("site"), request.query("department"), request.query("role"),
+            request.query("program"), request.query("document")), asOf(request.query("asOf")), format);
+    compliance.prepare(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), asked)
+        .compose(prepared -> compliance.read(prepared).compose(result -> switch (format) {
+          case "csv" -> {
+            start(rc.response(), "text/csv; charset=utf-8", ComplianceFormats.filename(prepared, "csv"));
+            yield rc.response().end(ComplianceFormats.csv(prepared, result));
+          }
+          case "pdf" -> workers.executeBlocking(() -> ComplianceFormats.pdf(prepared, result), false)
+              .compose(pdf -> {
+                start(rc.response(), "application/pdf", ComplianceFormats.filename(prepared, "pdf"));
+                return rc.response().end(Buffer.buffer(pdf));
+              });
+          default -> {
+            start(rc.response(), "application/json", null);
+            yield rc.response().end(ComplianceFormats.json(prepared, result).encode());
+          }
+        }))
+        .onFailure(rc::fail);
   }
 
   public void documentTraining(RoutingContext rc) {

@@ -60,7 +60,7 @@ public final class DocumentTrainingRepository {
       + "  CASE WHEN cur.id IS NOT NULL THEN 'effective' WHEN versions.first_version IS NOT NULL THEN 'obsolete' "
       + "    ELSE 'draft' END AS document_status, "
       + "  cur.id AS current_id, cur.major AS current_major, cur.minor AS current_minor, "
-      + "  cur.effective_at AS current_effective_at, coalesce(req.required, false) AS required, req.roles, "
+      + "  cur.effective_at AS current_effective_at, coalesce(req.required, false) AS required, req.roles, req.role_codes, "
       + "  done.version_id AS trained_id, done.major AS trained_major, done.minor AS trained_minor, "
       + "  done.completed_at AS trained_at, done.method AS trained_method, coalesce(done.current, false) AS trained_current, "
       + "  done.completed_at + make_interval(months => least(req.recertify_months, done.recertify_months)) AS expires_at, "
@@ -79,7 +79,8 @@ public final class DocumentTrainingRepository {
       + "  ORDER BY e.effective_on DESC, e.created_at DESC LIMIT 1) ev ON true "
       // The requirements that applied to the person that day: a role they held, at their site when scoped.
       + "LEFT JOIN LATERAL (SELECT count(*) > 0 AS required, min(r.recertify_months) AS recertify_months, "
-      + "    bool_and(r.minor_revision = 'none') AS minor_exempt, array_agg(DISTINCT j.name ORDER BY j.name) AS roles "
+      + "    bool_and(r.minor_revision = 'none') AS minor_exempt, array_agg(DISTINCT j.name ORDER BY j.name) AS roles, "
+      + "    array_agg(DISTINCT j.code ORDER BY j.code) AS role_codes "
       + "  FROM person_job_role h JOIN reqs r ON r.job_role_id = h.job_role_id "
       + "    AND (r.site_id IS NULL OR r.site_id = p.site_id) JOIN job_role j ON j.id = h.job_role_id "
       + "  WHERE h.person_id = p.id AND " + HOLDING_ON_DAY + " AND " + IN_PROGRAM_ON_DAY + ") req ON true "
