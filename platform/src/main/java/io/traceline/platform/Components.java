@@ -12,6 +12,7 @@ import io.traceline.platform.audit.AuditEvent;
 import io.traceline.platform.audit.AuditHandlers;
 import io.traceline.platform.audit.AuditService;
 import io.traceline.platform.audit.AuditTrail;
+import io.traceline.platform.audit.AuditorAccessLog;
 import io.traceline.platform.documents.DocumentFeature;
 import io.traceline.platform.documents.DocumentHandlers;
 import io.traceline.platform.documents.DocumentUploadHandler;
@@ -94,6 +95,7 @@ public final class Components {
   final AuditTrail auditTrail = new AuditTrail();
   final UserAdmission userAdmission;
   final AuditHandlers auditHandlers;
+  final AuditorAccessLog auditorAccess;
   final SignatureHandlers signatureHandlers;
   final TenantSettingsHandlers settingsHandlers;
   final DocumentHandlers documentHandlers;
@@ -153,6 +155,7 @@ public final class Components {
     SignatureService signatures = new SignatureService(tenantScope, records, auditTrail, roleCheck,
         new KeycloakCredentials(web, realmUrl(), config.signingClientId(), config.signingClientSecret()), directory, workers);
     this.signatureHandlers = new SignatureHandlers(signatures);
+    this.auditorAccess = new AuditorAccessLog(tenantScope, auditTrail);
     this.auditHandlers = new AuditHandlers(new AuditService(tenantScope, roleCheck, records, signatures));
     this.settingsHandlers = new TenantSettingsHandlers(new TenantSettingsService(tenantScope, records, auditTrail,
         roleCheck, signatures));

@@ -62,6 +62,14 @@ public final class HttpVerticle extends VerticleBase {
     BearerAuthentication authentication = new BearerAuthentication(components.oauth2, components.config.keycloakAudience());
 
     RouterBuilder api = RouterBuilder.create(vertx, components.contract, RequestExtractor.withBodyHandler());
+    // An auditor's every read is audited before it is answered; reports audit themselves, with their parameters.
+    api.getRoutes().forEach(route -> {
+      var operation = route.getOperation();
+      if (operation.getHttpMethod() == HttpMethod.GET && operation.getOpenAPIPath().startsWith("/t/{tenant}/")
+          && !operation.getTags().contains("reports")) {
+        route.addHandler(components.auditorAccess.forOperation(operation.getOperationId()));
+      }
+    });
     api.getRoute("provisionTenant").addHandler(components.operatorHandlers::provision);
     api.getRoute("listTenants").addHandler(components.operatorHandlers::list);
     api.getRoute("getTenant").addHandler(components.operatorHandlers::get);

@@ -1,6 +1,7 @@
 package io.traceline.platform.access;
 
 import io.traceline.platform.access.internal.AppUserRepository;
+import io.traceline.platform.http.Admitted;
 import io.traceline.platform.http.Caller;
 import io.traceline.platform.http.Problem;
 import io.traceline.platform.http.ProblemException;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * tenant admin deactivated is refused at their next request although their token has not expired
  * (11.10(d)), and a username the tenant knows as one person's is never accepted from another subject
  * (11.100(a): Keycloak would let a deleted user's username be given to someone new). A user the tenant has
- * never seen is registered with the username they use. One indexed lookup per request.
+ * never seen is registered with the username they use. One round trip per request, which also tells whether the
+ * caller holds the auditor role (their reads are audited: {@code AuditorAccessLog}).
  */
 public final class UserAdmission {
 
@@ -29,9 +31,19 @@ public final class UserAdmission {
     this.pool = pool;
   }
 
-  public Future<Void> admit(TenantContext tenant, Caller caller) {
-    return users.activeFlag(pool, tenant.schemaName(), caller.subject())
-        .compose(active -> active != null ? decide(active)
+  /** Admits the caller (or fails with the problem to answer), telling whether their reads are to be audited. */
+  public Future<Admitted> admit(TenantContext tenant, Caller caller) {
+    return users.entry(pool, tenant.schemaName(), caller.subject())
+        .compose(entry -> enter(tenant, caller, entry.active()).map(new Admitted(entry.auditor())))
+        .recover(failure -> failure instanceof PgException pg && "42P01".equals(pg.getSqlState())
+            // The tenant's schema is still being brought up to date by this build's migrations.
+            ? Future.succeededFuture(Admitted.PLAIN)
+            : Future.failedFuture(failure));
+  }
+
+  /** Decides on a known user's flag; registers one never seen (null), unless their username is someone else's. */
+  private Future<Void> enter(TenantContext tenant, Caller caller, Boolean active) {
+    return active != null ? decide(active)
             : users.register(pool, tenant.schemaName(), caller.subject(), caller.username(), caller.name())
                 .compose(registered -> registered ? Future.<Void>succeededFuture()
                     : users.activeFlag(pool, tenant.schemaName(), caller.subject()).compose(raced -> raced != null
@@ -43,11 +55,7 @@ public final class UserAdmission {
                               "Username belongs to another person", "In this tenant the username '" + caller.username()
                                   + "' belongs to another person; a username is never reused (21 CFR 11.100(a)). "
                                   + "Ask the identity administrator for a username of your own")));
-                        }))))
-        .recover(failure -> failure instanceof PgException pg && "42P01".equals(pg.getSqlState())
-            // The tenant's schema is still being brought up to date by this build's migrations.
-            ? Future.succeededFuture()
-            : Future.failedFuture(failure));
+                        })));
   }
 
   /**
@@ -55,8 +63,8 @@ public final class UserAdmission {
    * check folds it into its single statement, see {@code TenantGate}): {@code active} null means never seen, and takes
    * the full path, which registers the user.
    */
-  public Future<Void> admitKnowing(TenantContext tenant, Caller caller, Boolean active) {
-    return active == null ? admit(tenant, caller) : decide(active);
+  public Future<Admitted> admitKnowing(TenantContext tenant, Caller caller, Boolean active) {
+    return active == null ? admit(tenant, caller) : decide(active).map(Admitted.PLAIN);
   }
 
   private static Future<Void> decide(boolean active) {

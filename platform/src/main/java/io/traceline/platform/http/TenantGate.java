@@ -24,15 +24,15 @@ import io.vertx.ext.web.RoutingContext;
 public final class TenantGate implements Handler<RoutingContext> {
 
   private final TenantRegistry registry;
-  private final BiFunction<TenantContext, Caller, Future<Void>> admission;
+  private final BiFunction<TenantContext, Caller, Future<Admitted>> admission;
   private final Predicate<RoutingContext> admitsItself;
   private final Map<String, TenantContext> ready = new ConcurrentHashMap<>();
 
   public TenantGate(TenantRegistry registry) {
-    this(registry, (tenant, caller) -> Future.succeededFuture());
+    this(registry, (tenant, caller) -> Future.succeededFuture(Admitted.PLAIN));
   }
 
-  public TenantGate(TenantRegistry registry, BiFunction<TenantContext, Caller, Future<Void>> admission) {
+  public TenantGate(TenantRegistry registry, BiFunction<TenantContext, Caller, Future<Admitted>> admission) {
     this(registry, admission, rc -> false);
   }
 
@@ -41,7 +41,7 @@ public final class TenantGate implements Handler<RoutingContext> {
    * user is refused at their next request: TEN-4); it fails with the problem to answer. For requests {@code
    * admitsItself} accepts, the route's handler decides admission itself (it must: the gate does not).
    */
-  public TenantGate(TenantRegistry registry, BiFunction<TenantContext, Caller, Future<Void>> admission,
+  public TenantGate(TenantRegistry registry, BiFunction<TenantContext, Caller, Future<Admitted>> admission,
                     Predicate<RoutingContext> admitsItself) {
     this.registry = registry;
     this.admission = admission;
@@ -80,7 +80,10 @@ public final class TenantGate implements Handler<RoutingContext> {
       rc.next();
       return;
     }
-    admission.apply(tenant, caller).onSuccess(admitted -> rc.next()).onFailure(rc::fail);
+    admission.apply(tenant, caller).onSuccess(admitted -> {
+      rc.put(Admitted.KEY, admitted);
+      rc.next();
+    }).onFailure(rc::fail);
   }
 
   private static ProblemException noSuchTenant(String slug) {
@@ -89,5 +92,11 @@ public final class TenantGate implements Handler<RoutingContext> {
 
   public static TenantContext tenant(RoutingContext rc) {
     return rc.get(TenantContext.KEY);
+  }
+
+  /** What admission learnt; {@link Admitted#PLAIN} for routes that admit themselves. */
+  public static Admitted admitted(RoutingContext rc) {
+    Admitted admitted = rc.get(Admitted.KEY);
+    return admitted == null ? Admitted.PLAIN : admitted;
   }
 }

@@ -28,6 +28,25 @@ public final class AppUserRepository {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getBoolean("active"));
   }
 
+  /** The admission's facts: the active flag (null: never seen) and whether the user holds the auditor role. */
+  public record Entry(Boolean active, boolean auditor) {
+  }
+
+  /**
+   * The active flag and the auditor role in one round trip: admission reads it on every request, and an auditor's reads
+   * are audited (a grant may exist before the user's first request, so the role is read whether or not they were seen).
+   */
+  public Future<Entry> entry(SqlClient client, String schema, String userId) {
+    return client.preparedQuery("SELECT (SELECT active FROM " + quote(schema) + ".app_user WHERE user_id = $1) AS active, "
+            + "EXISTS (SELECT 1 FROM " + quote(schema) + ".role_grant WHERE user_id = $1 AND role = 'auditor' "
+            + "AND revoked_at IS NULL) AS auditor")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Entry(row.getBoolean("active"), row.getBoolean("auditor"));
+        });
+  }
+
   /** Registers a user the tenant sees for the first time; false when the id or the username is taken. */
   public Future<Boolean> register(SqlClient client, String schema, String userId, String username, String name) {
     return client.preparedQuery("INSERT INTO " + quote(schema) + ".app_user (user_id, username, name) VALUES ($1, $2, $3) "
