@@ -23,9 +23,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 
 /**
- * A document's complete record as JSON (P11-6, 11.10(b)): the document, every version with its file's metadata, its
+ * A document's complete record as JSON (P11-6, 11.10(b); the PDF form renders the same JSON: {@code DocumentRecordPdf}): the document, every version with its file's metadata, its
  * review and approval rounds, the record versions each submission froze (re-hashed here: {@code intact}), every
  * signature with its manifestation, and the document's audit trail in chain order. Read in one transaction, so the
  * parts agree with each other.
@@ -65,14 +66,23 @@ public final class DocumentExport {
           return repository.versions(connection, documentId)
               .compose(versions -> versionsWithEvidence(connection, versions))
               .compose(versions -> trail(connection, documentId, versions)
-                  .map(trail -> new JsonObject()
+                  .compose(trail -> tenantName(connection, tenant.slug()).map(tenantName -> new JsonObject()
                       .put("exportedAt", Instant.now().toString())
                       .put("tenant", tenant.slug())
+                      .put("tenantName", tenantName)
                       .put("exportedBy", new JsonObject().put("id", caller.subject()).put("name", caller.name()))
                       .put("document", document)
                       .put("versions", new JsonArray(versions))
-                      .put("auditTrail", new JsonArray(trail.stream().map(AuditRecord::toJson).toList()))));
+                      .put("auditTrail", new JsonArray(trail.stream().map(AuditRecord::toJson).toList())))));
         })));
+  }
+
+  /** The tenant's display name (the slug when none), for the human-readable copy's header. */
+  private static Future<String> tenantName(SqlConnection connection, String slug) {
+    return connection.preparedQuery("SELECT display_name FROM control.tenant WHERE slug = $1")
+        .execute(Tuple.of(slug))
+        .map(rows -> rows.size() == 0 || rows.iterator().next().getString("display_name") == null ? slug
+            : rows.iterator().next().getString("display_name"));
   }
 
   private Future<List<JsonObject>> versionsWithEvidence(SqlConnection connection, List<JsonObject> versions) {
