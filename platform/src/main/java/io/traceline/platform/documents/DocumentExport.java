@@ -14,6 +14,7 @@ import io.traceline.platform.documents.internal.DocumentRepository;
 import io.traceline.platform.http.Caller;
 import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.TenantContext;
+import io.traceline.platform.pdf.TenantDisplayName;
 import io.traceline.platform.records.RecordVersion;
 import io.traceline.platform.records.RecordVersions;
 import io.traceline.platform.signatures.Signature;
@@ -23,7 +24,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 
 /**
  * A document's complete record as JSON (P11-6, 11.10(b); the PDF form renders the same JSON: {@code DocumentRecordPdf}): the document, every version with its file's metadata, its
@@ -66,7 +66,7 @@ public final class DocumentExport {
           return repository.versions(connection, documentId)
               .compose(versions -> versionsWithEvidence(connection, versions))
               .compose(versions -> trail(connection, documentId, versions)
-                  .compose(trail -> tenantName(connection, tenant.slug()).map(tenantName -> new JsonObject()
+                  .compose(trail -> TenantDisplayName.of(connection, tenant.slug()).map(tenantName -> new JsonObject()
                       .put("exportedAt", Instant.now().toString())
                       .put("tenant", tenant.slug())
                       .put("tenantName", tenantName)
@@ -75,14 +75,6 @@ public final class DocumentExport {
                       .put("versions", new JsonArray(versions))
                       .put("auditTrail", new JsonArray(trail.stream().map(AuditRecord::toJson).toList())))));
         })));
-  }
-
-  /** The tenant's display name (the slug when none), for the human-readable copy's header. */
-  private static Future<String> tenantName(SqlConnection connection, String slug) {
-    return connection.preparedQuery("SELECT display_name FROM control.tenant WHERE slug = $1")
-        .execute(Tuple.of(slug))
-        .map(rows -> rows.size() == 0 || rows.iterator().next().getString("display_name") == null ? slug
-            : rows.iterator().next().getString("display_name"));
   }
 
   private Future<List<JsonObject>> versionsWithEvidence(SqlConnection connection, List<JsonObject> versions) {

@@ -140,7 +140,7 @@ class AuditTrailIT {
   }
 
   @Test
-  @DisplayName("auditors, quality managers and tenant admins read the trail; others get 403; reading writes nothing")
+  @DisplayName("auditors, quality managers and tenant admins read the trail; others get 403; reading writes nothing but the record of an auditor's reads")
   void readers() {
     Person employee = platform.newMember("Erin", "Employee", tenant);
     platform.grantRole(tenant, employee.id(), "employee");
@@ -152,7 +152,45 @@ class AuditTrailIT {
       assertThat(api.get(tenant.path(path), auditorToken).status()).as(path).isEqualTo(200);
       assertThat(api.get(tenant.path(path), tenant.adminToken()).status()).as(path).isEqualTo(200);
     }
-    assertThat(headSeq(tenant)).isEqualTo(head);
+    // Reading writes nothing, except the record of each auditor read (AuditorAccessLog): three reads, three events.
+    assertThat(headSeq(tenant)).isEqualTo(head + 3);
+    assertThat(platform.queryLong("SELECT count(*) FROM t_" + tenant.slug() + ".audit_event WHERE seq > " + head
+        + " AND action = '" + AuditorAccessLog.ACTION + "'")).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("the trail exports as a PDF extract (format=pdf or Accept): tenant, generated-at, page numbers, filters, the chain head, each event with who, action, entity, reason and its values; too many events is a 422; readers only; tenant walls")
+  void pdfExport() throws java.io.IOException {
+    Person person = platform.newMember("Petra", "Pdf", tenant);
+    Api.Response granted = api.post(tenant.path("/role-grants"), tenant.adminToken(), new JsonObject()
+        .put("userId", person.id()).put("role", "trainer").put("reason", "Qualified trainer for the PDF test"));
+    assertThat(granted.status()).as(granted.toString()).isEqualTo(201);
+    String grantId = granted.json().getString("id");
+    var response = api.getBytes(tenant.path("/audit-trail/export?entityType=role-grant&entityId=" + grantId),
+        auditorToken, "application/pdf");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type").orElse("")).isEqualTo("application/pdf");
+    String text;
+    try (org.apache.pdfbox.pdmodel.PDDocument pdf = org.apache.pdfbox.Loader.loadPDF(response.body())) {
+      text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");
+    }
+    assertThat(text).contains("Audit trail extract").contains("Page 1 of ")
+        .containsPattern("Generated \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC");
+    assertThat(text).contains("entity type role-grant; entity " + grantId).contains("Events 1, sequence ");
+    assertThat(text.replace(" ", "")).contains("role.granted").contains("QualifiedtrainerforthePDFtest")
+        .contains("\"role\":\"trainer\"");
+    assertThat(text).contains("Chain head when read");
+
+    var byParameter = api.getBytes(tenant.path("/audit-trail/export?format=pdf&action=role.granted"),
+        tenant.adminToken(), "*/*");
+    assertThat(byParameter.statusCode()).isEqualTo(200);
+    Person employee = platform.newMember("Evan", "Employee", tenant);
+    platform.grantRole(tenant, employee.id(), "employee");
+    assertThat(api.getBytes(tenant.path("/audit-trail/export?format=pdf"), employee.token(platform), "*/*")
+        .statusCode()).isEqualTo(403);
+    assertThat(api.getBytes(tenant.path("/audit-trail/export?format=pdf"), platform.newTenant("auditpdfx").adminToken(),
+        "*/*").statusCode()).isEqualTo(404);
+    assertThat(api.get(tenant.path("/audit-trail/export?format=xml"), auditorToken).status()).isEqualTo(400);
   }
 
   @Test
