@@ -1,11 +1,14 @@
 package io.traceline.platform.audit;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import io.traceline.platform.http.ApiRequest;
 import io.traceline.platform.http.BearerAuthentication;
+import io.traceline.platform.http.Caller;
+import io.traceline.platform.http.Formats;
 import io.traceline.platform.http.Problem;
 import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.Responses;
@@ -18,7 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** HTTP for reading the audit trail: search, CSV export, verification. */
+/** HTTP for reading the audit trail: search, CSV or PDF export, verification. */
 public final class AuditHandlers {
 
   private final AuditService service;
@@ -38,10 +41,29 @@ public final class AuditHandlers {
         .onFailure(rc::fail);
   }
 
-  /** CSV (RFC 4180), streamed page by page; the hashes are included so the export can be verified offline. */
+  /**
+   * CSV (RFC 4180), streamed page by page; the hashes are included so the export can be verified offline. Or a PDF
+   * ({@code format=pdf} or {@code Accept: application/pdf}) of at most {@link AuditTrailPdf#MAX_EVENTS} events, rendered
+   * off the event loop.
+   */
   public void export(RoutingContext rc) {
     ApiRequest request = ApiRequest.of(rc);
     AuditQuery query = query(request);
+    if ("pdf".equals(Formats.negotiate(request.query("format"), rc.request().getHeader(HttpHeaders.ACCEPT)))) {
+      Caller caller = BearerAuthentication.caller(rc);
+      Instant generatedAt = Instant.now();
+      service.extract(TenantGate.tenant(rc), caller, query, AuditTrailPdf.MAX_EVENTS)
+          .compose(extract -> rc.vertx().executeBlocking(() -> AuditTrailPdf.render(extract, query, caller.name()
+              + " (" + caller.subject() + ")", generatedAt), false))
+          .compose(pdf -> rc.response().setStatusCode(200)
+              .putHeader(HttpHeaders.CONTENT_TYPE, "application/pdf")
+              .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+              .putHeader("Content-Disposition", "attachment; filename=\"audit-trail-" + TenantGate.tenant(rc).slug()
+                  + ".pdf\"")
+              .end(Buffer.buffer(pdf)))
+          .onFailure(rc::fail);
+      return;
+    }
     HttpServerResponse response = rc.response();
     String tenant = TenantGate.tenant(rc).slug();
     service.export(TenantGate.tenant(rc), BearerAuthentication.caller(rc), query,

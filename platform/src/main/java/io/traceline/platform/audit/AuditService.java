@@ -7,8 +7,11 @@ import io.traceline.platform.access.ApplicationRole;
 import io.traceline.platform.access.RoleCheck;
 import io.traceline.platform.audit.internal.AuditRepository;
 import io.traceline.platform.http.Caller;
+import io.traceline.platform.http.Problem;
+import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.TenantContext;
 import io.traceline.platform.integrity.CanonicalJson;
+import io.traceline.platform.pdf.TenantDisplayName;
 import io.traceline.platform.records.RecordVersions;
 import io.traceline.platform.signatures.SignatureService;
 import io.traceline.tenants.TenantScope;
@@ -57,6 +60,33 @@ public final class AuditService {
         .compose(head -> {
           start.run();
           return exportFrom(connection, query, null, head.getLong("seq"), sink);
+        }));
+  }
+
+  /** An extract for a human-readable copy: the events, the tenant's name, and the chain's head when it was read. */
+  public record Extract(List<AuditRecord> events, String tenantName, long headSeq, String headHash) {
+  }
+
+  /**
+   * Every matching event up to the head as it was when the extract started, at most {@code max} (a 422 beyond: a
+   * larger extract is read as CSV, which streams), for a PDF.
+   */
+  public Future<Extract> extract(TenantContext tenant, Caller caller, AuditQuery query, int max) {
+    return tenantScope.inTransaction(tenant.schemaName(), connection -> requireReader(connection, caller)
+        .compose(v -> repository.head(connection))
+        .compose(head -> {
+          List<AuditRecord> events = new java.util.ArrayList<>();
+          return exportFrom(connection, query, null, head.getLong("seq"), page -> {
+            if (events.size() + page.size() > max) {
+              return Future.failedFuture(ProblemException.unprocessable("More than " + max + " events match: too "
+                  + "many for a readable PDF. Narrow the filters (entity, actor, action, from, to) or ask for CSV",
+                  List.of(new Problem.FieldError("format", "at most " + max + " events in a PDF"))));
+            }
+            events.addAll(page);
+            return Future.succeededFuture();
+          })
+              .compose(v -> TenantDisplayName.of(connection, tenant.slug()))
+              .map(name -> new Extract(events, name, head.getLong("seq"), head.getString("last_hash")));
         }));
   }
 

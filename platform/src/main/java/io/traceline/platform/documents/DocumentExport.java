@@ -14,6 +14,7 @@ import io.traceline.platform.documents.internal.DocumentRepository;
 import io.traceline.platform.http.Caller;
 import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.TenantContext;
+import io.traceline.platform.pdf.TenantDisplayName;
 import io.traceline.platform.records.RecordVersion;
 import io.traceline.platform.records.RecordVersions;
 import io.traceline.platform.signatures.Signature;
@@ -25,7 +26,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
- * A document's complete record as JSON (P11-6, 11.10(b)): the document, every version with its file's metadata, its
+ * A document's complete record as JSON (P11-6, 11.10(b); the PDF form renders the same JSON: {@code DocumentRecordPdf}): the document, every version with its file's metadata, its
  * review and approval rounds, the record versions each submission froze (re-hashed here: {@code intact}), every
  * signature with its manifestation, and the document's audit trail in chain order. Read in one transaction, so the
  * parts agree with each other.
@@ -65,13 +66,14 @@ public final class DocumentExport {
           return repository.versions(connection, documentId)
               .compose(versions -> versionsWithEvidence(connection, versions))
               .compose(versions -> trail(connection, documentId, versions)
-                  .map(trail -> new JsonObject()
+                  .compose(trail -> TenantDisplayName.of(connection, tenant.slug()).map(tenantName -> new JsonObject()
                       .put("exportedAt", Instant.now().toString())
                       .put("tenant", tenant.slug())
+                      .put("tenantName", tenantName)
                       .put("exportedBy", new JsonObject().put("id", caller.subject()).put("name", caller.name()))
                       .put("document", document)
                       .put("versions", new JsonArray(versions))
-                      .put("auditTrail", new JsonArray(trail.stream().map(AuditRecord::toJson).toList()))));
+                      .put("auditTrail", new JsonArray(trail.stream().map(AuditRecord::toJson).toList())))));
         })));
   }
 

@@ -13,6 +13,7 @@ import io.traceline.platform.audit.ReasonForChange;
 import io.traceline.platform.documents.internal.DocumentRepository;
 import io.traceline.platform.http.ApiRequest;
 import io.traceline.platform.http.BearerAuthentication;
+import io.traceline.platform.http.Formats;
 import io.traceline.platform.http.Problem;
 import io.traceline.platform.http.IfMatch;
 import io.traceline.platform.http.ProblemException;
@@ -20,6 +21,8 @@ import io.traceline.platform.http.RequestOrigin;
 import io.traceline.platform.http.Responses;
 import io.traceline.platform.http.TenantGate;
 import io.traceline.platform.signatures.SigningInput;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -156,12 +159,24 @@ public final class DocumentHandlers {
         .onFailure(rc::fail);
   }
 
+  /** The record as JSON, or as a PDF ({@code format=pdf} or {@code Accept: application/pdf}) rendered off the event loop. */
   public void export(RoutingContext rc) {
+    boolean pdf = "pdf".equals(Formats.negotiate(ApiRequest.of(rc).query("format"),
+        rc.request().getHeader(HttpHeaders.ACCEPT)));
     export.export(TenantGate.tenant(rc), BearerAuthentication.caller(rc), documentId(rc))
-        .onSuccess(record -> {
-          rc.response().putHeader("Content-Disposition", "attachment; filename=\""
-              + record.getJsonObject("document").getString("number") + "-record.json\"");
-          Responses.json(rc, 200, record);
+        .compose(record -> {
+          String number = record.getJsonObject("document").getString("number");
+          if (!pdf) {
+            rc.response().putHeader("Content-Disposition", "attachment; filename=\"" + number + "-record.json\"");
+            Responses.json(rc, 200, record);
+            return Future.succeededFuture();
+          }
+          return rc.vertx().executeBlocking(() -> DocumentRecordPdf.render(record, record.getString("tenantName")), false)
+              .compose(bytes -> rc.response().setStatusCode(200)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "application/pdf")
+                  .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                  .putHeader("Content-Disposition", "attachment; filename=\"" + number + "-record.pdf\"")
+                  .end(Buffer.buffer(bytes)));
         })
         .onFailure(rc::fail);
   }

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import io.traceline.platform.http.ApiRequest;
 import io.traceline.platform.http.BearerAuthentication;
+import io.traceline.platform.http.Formats;
 import io.traceline.platform.http.Problem;
 import io.traceline.platform.http.ProblemException;
 import io.traceline.platform.http.RequestOrigin;
@@ -169,27 +170,9 @@ public final class ReportHandlers {
     return ("training-" + prepared.subject().number() + "-" + at + "." + extension).replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  /** The format asked for: the parameter, else the first of CSV or PDF the Accept header names ahead of JSON. */
+  /** The format asked for (see {@link Formats}). */
   static String format(String parameter, String accept) {
-    if (parameter != null) {
-      return parameter;
-    }
-    if (accept == null) {
-      return "json";
-    }
-    int json = position(accept, "application/json");
-    int csv = position(accept, "text/csv");
-    int pdf = position(accept, "application/pdf");
-    int first = Math.min(json, Math.min(csv, pdf));
-    if (first == Integer.MAX_VALUE || first == json) {
-      return "json";
-    }
-    return first == csv ? "csv" : "pdf";
-  }
-
-  private static int position(String accept, String type) {
-    int at = accept.indexOf(type);
-    return at < 0 ? Integer.MAX_VALUE : at;
+    return Formats.negotiate(parameter, accept);
   }
 
   private static OffsetDateTime asOf(String value) {

@@ -159,6 +159,41 @@ class AuditTrailIT {
   }
 
   @Test
+  @DisplayName("the trail exports as a PDF extract (format=pdf or Accept): tenant, generated-at, page numbers, filters, the chain head, each event with who, action, entity, reason and its values; too many events is a 422; readers only; tenant walls")
+  void pdfExport() throws java.io.IOException {
+    Person person = platform.newMember("Petra", "Pdf", tenant);
+    Api.Response granted = api.post(tenant.path("/role-grants"), tenant.adminToken(), new JsonObject()
+        .put("userId", person.id()).put("role", "trainer").put("reason", "Qualified trainer for the PDF test"));
+    assertThat(granted.status()).as(granted.toString()).isEqualTo(201);
+    String grantId = granted.json().getString("id");
+    var response = api.getBytes(tenant.path("/audit-trail/export?entityType=role-grant&entityId=" + grantId),
+        auditorToken, "application/pdf");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type").orElse("")).isEqualTo("application/pdf");
+    String text;
+    try (org.apache.pdfbox.pdmodel.PDDocument pdf = org.apache.pdfbox.Loader.loadPDF(response.body())) {
+      text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");
+    }
+    assertThat(text).contains("Audit trail extract").contains("Page 1 of ")
+        .containsPattern("Generated \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC");
+    assertThat(text).contains("entity type role-grant; entity " + grantId).contains("Events 1, sequence ");
+    assertThat(text.replace(" ", "")).contains("role.granted").contains("QualifiedtrainerforthePDFtest")
+        .contains("\"role\":\"trainer\"");
+    assertThat(text).contains("Chain head when read");
+
+    var byParameter = api.getBytes(tenant.path("/audit-trail/export?format=pdf&action=role.granted"),
+        tenant.adminToken(), "*/*");
+    assertThat(byParameter.statusCode()).isEqualTo(200);
+    Person employee = platform.newMember("Evan", "Employee", tenant);
+    platform.grantRole(tenant, employee.id(), "employee");
+    assertThat(api.getBytes(tenant.path("/audit-trail/export?format=pdf"), employee.token(platform), "*/*")
+        .statusCode()).isEqualTo(403);
+    assertThat(api.getBytes(tenant.path("/audit-trail/export?format=pdf"), platform.newTenant("auditpdfx").adminToken(),
+        "*/*").statusCode()).isEqualTo(404);
+    assertThat(api.get(tenant.path("/audit-trail/export?format=xml"), auditorToken).status()).isEqualTo(400);
+  }
+
+  @Test
   @DisplayName("the trail exports as CSV with a header, one line per event and its hashes; commas, quotes and formulas are escaped")
   void csvExport() {
     Person person = platform.newMember("Carla", "Csv", tenant);

@@ -2,6 +2,7 @@ package io.traceline.platform.documents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,6 +16,9 @@ import io.traceline.platform.testing.TestPlatform.Person;
 import io.traceline.platform.testing.TestPlatform.TenantFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -96,6 +100,60 @@ class DocumentRecordIT {
     // The owner may export their own document; a stranger tenant may not see it at all.
     assertThat(api.get(path, author.token(platform)).status()).isEqualTo(200);
     assertThat(api.get(path, platform.newTenant("recordx").adminToken()).status()).isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("the same record as a PDF (format=pdf or Accept): tenant, generated-at, exporter, page numbers; every version with its file hash, rounds and intact submissions; each signature's manifestation and binding; the audit trail — readers only, tenant walls")
+  void exportAsPdf() throws IOException {
+    // A tenant of its own: the periodic-review test counts its tenant's review timers.
+    TenantFixture own = platform.newTenant("recordpdf");
+    DocumentFlow ownFlow = new DocumentFlow(platform, own);
+    Person writer = ownFlow.member("Ines", "Writer", "document-author");
+    Person signer = ownFlow.signer("Lea", "Signer", "approver");
+    Person inspector = ownFlow.member("Aud", "Inspector", "auditor");
+    Person manager = ownFlow.member("Quentin", "Quality", "quality-manager");
+    Person staff = ownFlow.member("Emil", "Staff", "employee");
+    JsonObject document = ownFlow.document(writer, "sop", "EHS", "Eyewash station checks", "medium");
+    ownFlow.effective(document, writer, signer, "major", "full-retraining");
+    ownFlow.effective(document, writer, signer, "minor", "read-and-acknowledge");
+    String path = own.path("/documents/" + document.getString("id") + "/export");
+    var byAccept = api.getBytes(path, inspector.token(platform), "application/pdf");
+    assertThat(byAccept.statusCode()).isEqualTo(200);
+    assertThat(byAccept.headers().firstValue("Content-Type").orElse("")).isEqualTo("application/pdf");
+    assertThat(byAccept.headers().firstValue("Content-Disposition").orElse(""))
+        .contains(document.getString("number") + "-record.pdf");
+    String text = text(byAccept.body());
+    // Long hashes wrap over lines in the PDF: compare them without the line breaks.
+    String unwrapped = text.replace(" ", "");
+    assertThat(text).contains("Document record " + document.getString("number") + " Eyewash station checks")
+        .contains("Tenant " + own.slug().toUpperCase(java.util.Locale.ROOT)).contains("Page 1 of ")
+        .containsPattern("Generated \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC")
+        .contains("Exported by Aud Inspector");
+    assertThat(text).contains("Version 1.0 — superseded").contains("Version 1.1 — effective");
+    JsonObject record = api.get(path, inspector.token(platform)).json();
+    JsonObject first = record.getJsonArray("versions").getJsonObject(0);
+    assertThat(unwrapped).contains(first.getJsonObject("content").getString("sha256"));
+    assertThat(text).contains("— intact (re-hashed now)");
+    JsonObject signature = first.getJsonArray("signatures").getJsonObject(0);
+    assertThat(text).contains(signature.getString("manifestation"));
+    assertThat(unwrapped).contains(signature.getJsonObject("record").getString("hash"));
+    assertThat(text).containsPattern("Signed by Lea Signer \\(\\S+\\) on \\d{4}-\\d\\d-\\d\\d "
+        + "\\d\\d:\\d\\d:\\d\\d UTC, meaning: approved");
+    assertThat(text).contains("Audit trail (");
+    assertThat(unwrapped).contains("document.created").contains("document-version.approve");
+
+    var byParameter = api.getBytes(path + "?format=pdf", manager.token(platform), "*/*");
+    assertThat(byParameter.statusCode()).isEqualTo(200);
+    assertThat(text(byParameter.body())).contains("Exported by Quentin Quality");
+    assertThat(api.getBytes(path + "?format=pdf", staff.token(platform), "*/*").statusCode()).isEqualTo(403);
+    assertThat(api.get(path + "?format=docx", inspector.token(platform)).status()).isEqualTo(400);
+    assertThat(api.getBytes(path + "?format=pdf", tenant.adminToken(), "*/*").statusCode()).isEqualTo(404);
+  }
+
+  private static String text(byte[] pdf) throws IOException {
+    try (PDDocument document = Loader.loadPDF(pdf)) {
+      return new PDFTextStripper().getText(document).replaceAll("\\s+", " ");
+    }
   }
 
   @Test
