@@ -150,6 +150,7 @@ public final class HttpVerticle extends VerticleBase {
     api.getRoute("getMyTrainingFile").addHandler(components.trainingFileHandlers::myFile);
     api.getRoute("reportDocumentTraining").addHandler(components.reports.handlers::documentTraining);
     api.getRoute("reportCompliance").addHandler(components.reports.handlers::compliance);
+    api.getRoute("reportMetric").addHandler(components.reports.handlers::metrics);
     api.getRoute("listAssessmentQuestions").addHandler(components.questionBankHandlers::list);
     api.getRoute("createAssessmentQuestion").addHandler(components.questionBankHandlers::create);
     api.getRoute("getAssessmentQuestion").addHandler(components.questionBankHandlers::get);

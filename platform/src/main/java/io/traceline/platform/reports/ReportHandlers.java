@@ -36,12 +36,28 @@ public final class ReportHandlers {
 
   private final DocumentTrainingReport documentTraining;
   private final ComplianceReport compliance;
+  private final MetricsReport metrics;
   private final WorkerExecutor workers;
 
-  public ReportHandlers(DocumentTrainingReport documentTraining, ComplianceReport compliance, WorkerExecutor workers) {
+  public ReportHandlers(DocumentTrainingReport documentTraining, ComplianceReport compliance, MetricsReport metrics,
+                        WorkerExecutor workers) {
     this.documentTraining = documentTraining;
     this.compliance = compliance;
+    this.metrics = metrics;
     this.workers = workers;
+  }
+
+  /** A metric (RPT-3) as JSON. */
+  public void metrics(RoutingContext rc) {
+    ApiRequest request = ApiRequest.of(rc);
+    MetricsReport.Request asked = new MetricsReport.Request(rc.pathParam("metric"), instant(request, "from"),
+        instant(request, "to"), request.query("site"), request.query("department"), request.query("step"));
+    metrics.compute(TenantGate.tenant(rc), BearerAuthentication.caller(rc), RequestOrigin.of(rc), asked)
+        .onSuccess(answer -> {
+          start(rc.response(), "application/json", null);
+          rc.response().end(answer.encode());
+        })
+        .onFailure(rc::fail);
   }
 
   /** A compliance view (RPT-2): its groups are few, so every format is built whole once counted. */
@@ -176,14 +192,22 @@ public final class ReportHandlers {
   }
 
   private static OffsetDateTime asOf(String value) {
+    return time("asOf", value);
+  }
+
+  private static OffsetDateTime instant(ApiRequest request, String name) {
+    return time(name, request.query(name));
+  }
+
+  private static OffsetDateTime time(String name, String value) {
     if (value == null) {
       return null;
     }
     try {
       return OffsetDateTime.parse(value);
     } catch (DateTimeParseException e) {
-      throw ProblemException.badRequest("asOf is an RFC 3339 date-time with its offset, e.g. 2026-03-01T00:00:00Z",
-          List.of(new Problem.FieldError("asOf", "not an RFC 3339 date-time")));
+      throw ProblemException.badRequest(name + " is an RFC 3339 date-time with its offset, e.g. 2026-03-01T00:00:00Z",
+          List.of(new Problem.FieldError(name, "not an RFC 3339 date-time")));
     }
   }
 }

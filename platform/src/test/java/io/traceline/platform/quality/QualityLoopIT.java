@@ -308,6 +308,28 @@ class QualityLoopIT {
     Api.Response repeats = api.get(tenant.path("/quality-events?repeat=true"), qm);
     assertThat(repeats.json().getJsonArray("items").stream().map(e -> ((JsonObject) e).getString("id")).toList())
         .contains(repeat.getString("id"), sameProcess.getString("id")).doesNotContain(unrelated.getString("id"));
+
+    // The metrics (RPT-3) count the loop: one CAPA closed for a training deficiency, its effectiveness verified, its
+    // training verified competence (an assessment), two repeats flagged since; and the assessment attempts of the loop.
+    JsonObject capas = ok(api.get(tenant.path("/reports/metrics/capa-effectiveness"), qm), 200);
+    assertThat(capas.getJsonObject("totals")).isEqualTo(new JsonObject().put("closed", 1).put("effective", 1)
+        .put("notEffective", 0).put("awaitingCheck", 0).put("effectiveRate", 1.0).put("withTrainingActions", 1)
+        .put("competenceVerified", 1).put("repeats", 2));
+    JsonObject byCause = capas.getJsonArray("byRootCause").getJsonObject(0);
+    assertThat(byCause.getString("rootCause")).isEqualTo("training-deficiency");
+    assertThat(byCause.getLong("repeats")).isEqualTo(2);
+    JsonObject passRate = ok(api.get(tenant.path("/reports/metrics/assessment-pass-rate"), qm), 200);
+    JsonObject attempts = passRate.getJsonObject("totals");
+    long failedAttempts = world.count("${schema}.assessment_attempt WHERE state = 'failed'");
+    long passedAttempts = world.count("${schema}.assessment_attempt WHERE state = 'passed'");
+    assertThat(failedAttempts).isPositive();
+    assertThat(attempts.getLong("failed")).isEqualTo(failedAttempts);
+    assertThat(attempts.getLong("passed")).isEqualTo(passedAttempts);
+    assertThat(attempts.getLong("attempts")).isEqualTo(failedAttempts + passedAttempts);
+    assertThat(attempts.getDouble("passRate")).isEqualTo(Math.round(passedAttempts * 10_000.0
+        / (failedAttempts + passedAttempts)) / 10_000.0);
+    assertThat(passRate.getJsonArray("documents").getJsonObject(0).getJsonObject("document").getString("number"))
+        .isEqualTo(document.getString("number"));
   }
 
   @Test
