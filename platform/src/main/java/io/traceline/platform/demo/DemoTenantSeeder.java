@@ -130,6 +130,8 @@ public final class DemoTenantSeeder {
                 .compose(v -> DemoPrograms.seedMemberships(connection))
                 .compose(v -> new DemoTraining(jobs, fanOutChunk).seed(connection, SLUG))
                 .compose(v -> new DemoQuestionBanks(audit).seed(connection))
+                .compose(v -> new DemoHistory(audit, jobs, login(userIds, 5), userIds.get(8), userIds.get(6), SLUG)
+                    .seed(connection))
                 .compose(v -> new DemoQuality(audit, login(userIds, 1), login(userIds, 5), userIds.get(8))
                     .seed(connection)))))
         .onSuccess(v -> LOG.info("Demo tenant '{}' ready: sign in as {} / {}", SLUG, ADMIN_EMAIL, PASSWORD));

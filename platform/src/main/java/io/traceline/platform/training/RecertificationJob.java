@@ -49,7 +49,7 @@ public final class RecertificationJob implements JobKind {
             .map(recorded -> 1L));
   }
 
-  static JsonObject payload(UUID assignmentId) {
+  public static JsonObject payload(UUID assignmentId) {
     return new JsonObject().put("assignmentId", assignmentId.toString());
   }
 }

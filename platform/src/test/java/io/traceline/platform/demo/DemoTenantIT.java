@@ -230,6 +230,82 @@ class DemoTenantIT {
     }
   }
 
+  @Test
+  @DisplayName("half a year of training history: the auditor's report on a revised document shows current, not-current and overdue people with the version each trained on and the coordinator's signature; every method has signed completions; yearly recertifications fall due and expire; the compliance view and the metrics have something to say; the audit trail, records and signatures still verify")
+  void trainingHistory() throws Exception {
+    TestPlatform shared = TestPlatform.get();
+    try (Platform platform = Platform.start(withDemo()); JobCluster cluster = new JobCluster(1)) {
+      cluster.startInJvm(0);
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(120);
+      while (shared.queryLong("SELECT count(*) FROM control.job WHERE tenant = 'meridian' AND state IN ('scheduled', "
+          + "'running') AND run_at <= now()") > 0) {
+        assertThat(java.time.Instant.now()).as("the demo's jobs due now").isBefore(deadline);
+        Thread.sleep(250);
+      }
+      Api api = new Api("http://localhost:" + platform.httpPort());
+      String auditor = shared.tokens().password("auditor@meridian-bio.example", DemoTenantSeeder.PASSWORD);
+      String base = "/api/v1/t/" + DemoTenantSeeder.SLUG;
+
+      // The revised document with the most retraining: its report has every verdict an auditor looks for.
+      String number = shared.queryString("SELECT d.number FROM t_meridian.document d JOIN t_meridian.document_version v "
+          + "ON v.document_id = d.id AND v.state = 'effective' AND v.effective_at > now() - interval '150 days' "
+          + "AND v.training_impact <> 'none' JOIN t_meridian.training_assignment a ON a.version_id = v.id "
+          + "GROUP BY d.number ORDER BY count(*) DESC, d.number LIMIT 1");
+      Api.Response answered = api.get(base + "/reports/document-training?document=" + number, auditor);
+      assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
+      JsonObject report = answered.json();
+      JsonObject totals = report.getJsonObject("totals");
+      assertThat(totals.getLong("current")).as(totals.encode()).isPositive();
+      assertThat(totals.getLong("notCurrent") + totals.getLong("overdue")).as(totals.encode()).isPositive();
+      String inForce = report.getJsonObject("version").getString("version");
+      java.util.List<JsonObject> lines = report.getJsonArray("items").stream().map(JsonObject.class::cast).toList();
+      assertThat(lines).anySatisfy(line -> {
+        assertThat(line.getString("verdict")).isIn("not-current", "overdue");
+        assertThat(line.getJsonObject("latestCompletion").getJsonObject("version").getString("version"))
+            .isNotEqualTo(inForce);
+      });
+      assertThat(lines).anySatisfy(line -> {
+        assertThat(line.getString("verdict")).isEqualTo("current");
+        JsonObject signature = line.getJsonObject("latestCompletion").getJsonObject("signature");
+        assertThat(signature.getString("meaning")).isEqualTo("recorded");
+        assertThat(signature.getString("manifestation")).startsWith("Signed by Priya Raman");
+      });
+
+      // Every method has signed completions; the coordinator signed them when they were recorded, not late.
+      assertThat(shared.queryLong("SELECT count(DISTINCT c.method) FROM t_meridian.training_completion c "
+          + "JOIN t_meridian.signature s ON s.id = c.signature_id AND s.record_id = c.assignment_id::text")).isEqualTo(4);
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_completion "
+          + "WHERE reason = 'Transcribed from the signed paper training record'")).isGreaterThan(1000);
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_completion "
+          + "WHERE late AND reason = 'Transcribed from the signed paper training record'")).isZero();
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_completion "
+          + "WHERE trained_at < now() - interval '150 days'")).isGreaterThan(500);
+
+      // Yearly recertification: some expired (its next cycle assigned), some falling due.
+      JsonObject compliance = api.get(base + "/reports/compliance?by=department", auditor).json();
+      JsonObject all = compliance.getJsonObject("totals");
+      assertThat(all.getLong("expired")).as(all.encode()).isPositive();
+      assertThat(all.getLong("overdue")).as(all.encode()).isPositive();
+      assertThat(all.getLong("current")).as(all.encode()).isGreaterThan(all.getLong("required") / 2);
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_assignment WHERE cause = 'recertification'"))
+          .isPositive();
+      assertThat(shared.queryLong("SELECT count(*) FROM control.job WHERE tenant = 'meridian' AND kind = "
+          + "'training.recertification' AND state = 'scheduled' AND run_at < now() + interval '60 days'")).isPositive();
+
+      // The metrics: training done on time and late, and revisions retrained.
+      JsonObject completion = api.get(base + "/reports/metrics/completion-rate", auditor).json().getJsonObject("totals");
+      assertThat(completion.getLong("onTime")).as(completion.encode()).isPositive();
+      assertThat(completion.getLong("late")).as(completion.encode()).isPositive();
+      assertThat(api.get(base + "/reports/metrics/retraining-latency", auditor).json().getJsonArray("revisions").stream()
+          .map(JsonObject.class::cast).filter(r -> r.getLong("completed") > 0).count()).isPositive();
+
+      // And all of it still verifies: the audit chain, every record version, every signature.
+      String admin = shared.tokens().password(DemoTenantSeeder.ADMIN_EMAIL, DemoTenantSeeder.PASSWORD);
+      JsonObject verification = api.get(base + "/audit-trail/verification", admin).json();
+      assertThat(verification.getBoolean("intact")).as(verification.encode()).isTrue();
+    }
+  }
+
   private static Map<String, Long> counts(TestPlatform platform) throws SQLException {
     Map<String, Long> counts = new TreeMap<>();
     try (Connection connection = platform.jdbc(); Statement statement = connection.createStatement()) {
