@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.traceline.platform.cluster.ClusterMember;
 import io.traceline.platform.config.Config;
 import io.traceline.platform.jobs.JobRuntime;
+import io.traceline.platform.demo.DemoActivity;
 import io.traceline.platform.demo.DemoTenantSeeder;
 import io.traceline.platform.dev.EmbeddedPostgresServer;
 import io.traceline.platform.dev.KeycloakDevServer;
@@ -141,7 +142,9 @@ public final class Platform implements AutoCloseable {
       if (config.seedDemo()) {
         await(new DemoTenantSeeder(components.provisioner, components.registry, components.tenantScope,
             components.directory, components.workers, components.migrator, components.auditTrail, components.jobQueue,
-            config.trainingFanOutChunk()).seed());
+            config.trainingFanOutChunk(), new DemoActivity.Endpoints("http://localhost:" + platform.httpPort() + "/api/v1/t/"
+                + DemoTenantSeeder.SLUG, components.realmUrl() + "/protocol/openid-connect/token", "traceline-portal"))
+            .seed());
       }
       LOG.info("Traceline ({} mode) listening on http://localhost:{} in {} s", config.mode().name().toLowerCase(),
           config.httpPort(), (System.nanoTime() - started) / 1_000_000_000);

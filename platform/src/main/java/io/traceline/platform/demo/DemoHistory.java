@@ -160,6 +160,9 @@ final class DemoHistory {
       chain.add(base);
     }
     trained.stream().filter(v -> v.effectiveAt().isAfter(start)).forEach(chain::add);
+    // The version in force now; when it asked for no training (editorial), training on the one before stays current.
+    UUID inForce = all.stream().filter(v -> v.effectiveAt().isBefore(now)).reduce((a, b) -> b).map(Version::id)
+        .orElse(null);
     boolean demoEmployee = demoEmployeeUserId.equals(pair.getString("user_id"));
     boolean neverTrained = random.nextInt(40) == 0;
     Integer recertify = pair.getInteger("recertify_months");
@@ -183,8 +186,13 @@ final class DemoHistory {
           ? later(now.minusDays(290 + random.nextInt(100)), assigned.plusHours(2))
           : assigned.plusDays(1 + random.nextInt(Math.max(2, dueDays + dueDays / 3))).plusHours(random.nextInt(8));
       boolean last = next == null;
-      boolean done = !neverTrained && !(demoEmployee && last) && trainedAt.isBefore(now.minusHours(2))
-          && (next == null || trainedAt.isBefore(next.effectiveAt())) && (!last || random.nextInt(6) != 0);
+      boolean current = version.id().equals(inForce);
+      if (neverTrained && last && !current) {
+        return; // nothing open on an old version: the fan-out assigns the one in force
+      }
+      boolean done = !neverTrained && trainedAt.isBefore(now.minusHours(2))
+          && (next == null || trainedAt.isBefore(next.effectiveAt()))
+          && (!last || !current || !demoEmployee && random.nextInt(6) != 0);
       UUID assignmentId = id("assignment", personId + ":" + requirementId + ":" + version.id());
       String cause = first ? (joined.isAfter(version.effectiveAt()) ? "hired" : "requirement-added")
           : "revision-effective";

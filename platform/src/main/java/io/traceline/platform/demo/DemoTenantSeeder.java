@@ -92,11 +92,13 @@ public final class DemoTenantSeeder {
   private final SchemaMigrator migrator;
   private final AuditTrail audit;
   private final JobQueue jobs;
+  private final DemoActivity.Endpoints activity;
   private final int fanOutChunk;
 
   public DemoTenantSeeder(TenantProvisioner provisioner, TenantRegistry registry, TenantScope tenantScope,
                           IdentityDirectory directory, WorkerExecutor workers, SchemaMigrator migrator, AuditTrail audit,
-                          JobQueue jobs, int fanOutChunk) {
+                          JobQueue jobs, int fanOutChunk, DemoActivity.Endpoints activity) {
+    this.activity = activity;
     this.jobs = jobs;
     this.fanOutChunk = fanOutChunk;
     this.migrator = migrator;
@@ -134,6 +136,16 @@ public final class DemoTenantSeeder {
                     .seed(connection))
                 .compose(v -> new DemoQuality(audit, login(userIds, 1), login(userIds, 5), userIds.get(8))
                     .seed(connection)))))
+        // The most recent training, done through the API as people do it (the history before it is imported).
+        .compose(v -> activity == null ? Future.<Void>succeededFuture()
+            : workers.executeBlocking(() -> {
+              new DemoActivity(activity).run();
+              return null;
+            }, false).<Void>mapEmpty().recover(failure -> {
+              // The demo stays usable without it; DemoTenantIT asserts the activity is there.
+              LOG.warn("The demo's recent training activity could not be recorded: {}", failure.getMessage());
+              return Future.succeededFuture();
+            }))
         .onSuccess(v -> LOG.info("Demo tenant '{}' ready: sign in as {} / {}", SLUG, ADMIN_EMAIL, PASSWORD));
   }
 
@@ -278,6 +290,9 @@ public final class DemoTenantSeeder {
                 Tuple.of(id("holding", "MB-90009ASEPTIC-OP"), id("person", "MB-90009"), id("job-role", "ASEPTIC-OP"),
                     LocalDate.of(2021, 3, 1)),
                 Tuple.of(id("holding", "MB-90008PROD-SUP"), id("person", "MB-90008"), id("job-role", "PROD-SUP"),
+                    LocalDate.of(2021, 3, 1)),
+                // The demo trainer is an experienced aseptic operator: trained on what they teach.
+                Tuple.of(id("holding", "MB-90007ASEPTIC-OP"), id("person", "MB-90007"), id("job-role", "ASEPTIC-OP"),
                     LocalDate.of(2021, 3, 1)))))
         .compose(v -> connection.preparedQuery("UPDATE person SET manager_id = $2 WHERE id = $1 AND manager_id IS NULL")
             .execute(Tuple.of(id("person", "MB-90009"), id("person", "MB-90008"))))

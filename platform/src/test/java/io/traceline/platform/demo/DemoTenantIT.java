@@ -261,11 +261,13 @@ class DemoTenantIT {
       java.util.List<JsonObject> lines = report.getJsonArray("items").stream().map(JsonObject.class::cast).toList();
       assertThat(lines).anySatisfy(line -> {
         assertThat(line.getString("verdict")).isIn("not-current", "overdue");
+        assertThat(line.getValue("latestCompletion")).isNotNull();
         assertThat(line.getJsonObject("latestCompletion").getJsonObject("version").getString("version"))
             .isNotEqualTo(inForce);
       });
       assertThat(lines).anySatisfy(line -> {
         assertThat(line.getString("verdict")).isEqualTo("current");
+        assertThat(line.getJsonObject("latestCompletion").getValue("signature")).isNotNull();
         JsonObject signature = line.getJsonObject("latestCompletion").getJsonObject("signature");
         assertThat(signature.getString("meaning")).isEqualTo("recorded");
         assertThat(signature.getString("manifestation")).startsWith("Signed by Priya Raman");
@@ -298,6 +300,29 @@ class DemoTenantIT {
       assertThat(completion.getLong("late")).as(completion.encode()).isPositive();
       assertThat(api.get(base + "/reports/metrics/retraining-latency", auditor).json().getJsonArray("revisions").stream()
           .map(JsonObject.class::cast).filter(r -> r.getLong("completed") > 0).count()).isPositive();
+
+      // The most recent training was done through the API with re-authenticated signatures: the demo employee failed an
+      // assessment and passed it at the second attempt, exhausted the attempts of another (blocked, supervisor told);
+      // the trainer observed the employee's practical and both signed; the trainer's classroom session is signed.
+      String employeePerson = "(SELECT id FROM t_meridian.person WHERE employee_number = 'MB-90009')";
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.assessment_attempt WHERE person_id = " + employeePerson
+          + " AND state = 'failed'")).isGreaterThanOrEqualTo(4);
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.assessment_attempt t WHERE t.person_id = "
+          + employeePerson + " AND t.state = 'passed' AND t.attempt_no = 2")).isEqualTo(1);
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_assignment WHERE person_id = " + employeePerson
+          + " AND blocked_at IS NOT NULL AND status = 'open'")).isEqualTo(1);
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_event WHERE kind = "
+          + "'assessment-attempts-exhausted'")).isPositive();
+      assertThat(shared.queryLong("SELECT count(DISTINCT s.meaning) FROM t_meridian.signature s "
+          + "WHERE s.record_type = 'on-the-job-observation' AND s.meaning IN ('verified', 'trained')")).isEqualTo(2);
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.signature WHERE record_type = 'classroom-session'"))
+          .isPositive();
+      assertThat(shared.queryLong("SELECT count(*) FROM t_meridian.training_completion c JOIN t_meridian.person t "
+          + "ON t.id = c.trainer_id AND t.employee_number = 'MB-90007' WHERE c.method IN ('on-the-job', 'classroom') "
+          + "AND c.recorded_at > now() - interval '1 day'")).isGreaterThanOrEqualTo(2);
+      String employee = shared.tokens().password("employee@meridian-bio.example", DemoTenantSeeder.PASSWORD);
+      JsonObject file = api.get(base + "/me/training-file", employee).json();
+      assertThat(file.encode()).contains("\"on-the-job\"").contains("\"assessment\"");
 
       // And all of it still verifies: the audit chain, every record version, every signature.
       String admin = shared.tokens().password(DemoTenantSeeder.ADMIN_EMAIL, DemoTenantSeeder.PASSWORD);
