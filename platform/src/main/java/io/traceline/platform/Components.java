@@ -48,6 +48,7 @@ import io.traceline.platform.jobs.internal.ProbeJobKind;
 import io.traceline.platform.db.Database;
 import io.traceline.platform.health.Readiness;
 import io.traceline.platform.http.ApiContract;
+import io.traceline.platform.http.BearerAuthentication;
 import io.traceline.platform.operator.TenantOperatorHandlers;
 import io.traceline.tenants.IdentityDirectory;
 import io.traceline.tenants.SchemaMigrator;
@@ -201,6 +202,7 @@ public final class Components {
         .setJWTOptions(new JWTOptions().setAudience(List.of(config.keycloakAudience())));
     return OpenIDConnectAuth.discover(vertx, options)
         .compose(auth -> {
+          BearerAuthentication.verifyLocallyOnly(options);
           this.oauth2 = auth;
           return ApiContract.load(vertx);
         })

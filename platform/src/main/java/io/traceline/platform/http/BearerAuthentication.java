@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
+import io.vertx.ext.auth.oauth2.OAuth2Options;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -101,6 +102,17 @@ public final class BearerAuthentication implements Handler<RoutingContext> {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("Every Java platform has SHA-256", e);
     }
+  }
+
+  /**
+   * Makes the provider verify tokens locally only, after discovery filled in the realm's endpoints: a token its keys
+   * cannot verify (forged, or not a JWT) would otherwise be sent to the realm's introspection or userinfo endpoint — one
+   * outbound call per forged request, which an attacker could use to load the identity provider through the API. The
+   * API's tokens are JWTs signed by the realm; anything else is refused here. The provider reads these options when it
+   * authenticates, so this applies to the provider discovery made with them.
+   */
+  public static OAuth2Options verifyLocallyOnly(OAuth2Options options) {
+    return options.setIntrospectionPath(null).setUserInfoPath(null);
   }
 
   private static void rejectToken(RoutingContext rc) {
