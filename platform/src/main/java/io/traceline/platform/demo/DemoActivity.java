@@ -107,11 +107,14 @@ public final class DemoActivity {
         + "/submission", new JsonObject().put("answers", answers).put("reauthentication", credentials(user)), 201);
   }
 
-  /** The trainer is qualified on the version themselves (a qualified trainer must be: TrainerCheck). */
+  /**
+   * The trainer is qualified on the document now themselves, as a qualified trainer must be (TrainerCheck): asked of the
+   * point-of-use check, which knows recertifications that lapsed and revisions not yet trained on.
+   */
   private boolean trainerTrainedOn(JsonObject assignment) {
-    JsonObject found = get("training@meridian-bio.example", "/training-assignments?personId=" + trainerPersonId()
-        + "&versionId=" + assignment.getJsonObject("version").getString("id") + "&status=completed");
-    return !found.getJsonArray("items").isEmpty();
+    JsonObject check = get("training@meridian-bio.example", "/qualification-checks?person=MB-90007&document="
+        + assignment.getJsonObject("document").getString("id"));
+    return Boolean.TRUE.equals(check.getBoolean("allowed"));
   }
 
   private void qualifyTrainer(JsonObject assignment) {

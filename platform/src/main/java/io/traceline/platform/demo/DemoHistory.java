@@ -141,7 +141,8 @@ final class DemoHistory {
   private void build(Row pair, List<Version> all, OffsetDateTime now) {
     UUID personId = pair.getUUID("person_id");
     UUID requirementId = pair.getUUID("requirement_id");
-    Random random = new Random(personId.getLeastSignificantBits() ^ requirementId.getMostSignificantBits());
+    // Seeded by person and document (both named ids), so every demo tells the same story.
+    Random random = new Random(personId.getLeastSignificantBits() ^ pair.getUUID("document_id").getMostSignificantBits());
     OffsetDateTime start = now.minusDays(HISTORY_DAYS);
     OffsetDateTime joined = pair.getLocalDate("valid_from").atStartOfDay().atOffset(ZoneOffset.UTC);
     List<Version> trained = all.stream().filter(v -> !"none".equals(v.impact()) && v.effectiveAt().isBefore(now)).toList();
@@ -164,7 +165,9 @@ final class DemoHistory {
     UUID inForce = all.stream().filter(v -> v.effectiveAt().isBefore(now)).reduce((a, b) -> b).map(Version::id)
         .orElse(null);
     boolean demoEmployee = demoEmployeeUserId.equals(pair.getString("user_id"));
-    boolean neverTrained = random.nextInt(40) == 0;
+    // The demo trainer keeps up with what they teach: trained on time, yearly training renewed within the year.
+    boolean demoTrainer = trainerUserId.equals(pair.getString("user_id"));
+    boolean neverTrained = !demoTrainer && random.nextInt(40) == 0;
     Integer recertify = pair.getInteger("recertify_months");
     int dueDays = pair.getInteger("due_days");
     JsonObject summary = imported.computeIfAbsent(pair.getUUID("document_id"), id -> new JsonObject()
@@ -183,7 +186,7 @@ final class DemoHistory {
       OffsetDateTime due = assigned.plusDays(dueDays);
       // When it was done: recertifying training spread so that some falls due soon and some has expired.
       OffsetDateTime trainedAt = first && recertify != null
-          ? later(now.minusDays(290 + random.nextInt(100)), assigned.plusHours(2))
+          ? later(now.minusDays(demoTrainer ? 60 + random.nextInt(120) : 290 + random.nextInt(100)), assigned.plusHours(2))
           : assigned.plusDays(1 + random.nextInt(Math.max(2, dueDays + dueDays / 3))).plusHours(random.nextInt(8));
       boolean last = next == null;
       boolean current = version.id().equals(inForce);
@@ -192,7 +195,7 @@ final class DemoHistory {
       }
       boolean done = !neverTrained && trainedAt.isBefore(now.minusHours(2))
           && (next == null || trainedAt.isBefore(next.effectiveAt()))
-          && (!last || !current || !demoEmployee && random.nextInt(6) != 0);
+          && (!last || !current || !demoEmployee && (demoTrainer || random.nextInt(6) != 0));
       UUID assignmentId = id("assignment", personId + ":" + requirementId + ":" + version.id());
       String cause = first ? (joined.isAfter(version.effectiveAt()) ? "hired" : "requirement-added")
           : "revision-effective";
