@@ -152,9 +152,10 @@ public final class DemoActivity {
     String admin = "training@meridian-bio.example";
     JsonObject others = get(admin, "/training-assignments?versionId=" + assignment.getJsonObject("version").getString("id")
         + "&status=open&limit=8");
+    // Once each: someone whose two job roles both require the class has two assignments of it.
     JsonArray attendees = new JsonArray();
-    others.getJsonArray("items").forEach(item -> attendees.add(new JsonObject()
-        .put("personId", ((JsonObject) item).getJsonObject("person").getString("id"))));
+    others.getJsonArray("items").stream().map(item -> ((JsonObject) item).getJsonObject("person").getString("id"))
+        .distinct().forEach(personId -> attendees.add(new JsonObject().put("personId", personId)));
     OffsetDateTime startsAt = OffsetDateTime.now(ZoneOffset.UTC).minusHours(5).truncatedTo(ChronoUnit.HOURS);
     String trainer = "trainer@meridian-bio.example";
     JsonObject session = send(trainer, "POST", "/classroom-sessions", new JsonObject()

@@ -220,7 +220,8 @@ class DemoTenantIT {
           + "AND (SELECT count(*) FROM t_meridian.assessment_question q WHERE q.version_id = v.id AND q.active) < 4"))
           .isZero();
       io.vertx.core.json.JsonObject assessment = mine.json().getJsonArray("items").stream()
-          .map(io.vertx.core.json.JsonObject.class::cast).filter(a -> "assessment".equals(a.getString("method")))
+          .map(io.vertx.core.json.JsonObject.class::cast).filter(a -> "assessment".equals(a.getString("method"))
+              && "open".equals(a.getString("status")))
           .findFirst().orElseThrow(() -> new AssertionError("the demo employee has no assessment to take"));
       Api.Response attempt = api.post("/api/v1/t/meridian/me/training/" + assessment.getString("id") + "/attempts",
           employee, new io.vertx.core.json.JsonObject());
