@@ -32,9 +32,9 @@ import io.vertx.sqlclient.Tuple;
  * overtaken by the next revision superseded. Fill-finish training recertifies yearly, so its completions fall due or have
  * expired; their recertification timers are set as a completion sets them. A few people never trained (overdue).
  *
- * <p>The demo employee keeps their current training open (the README's walkthrough completes it). The rows are what
- * the product's own completion makes — assignment, signed record version, signature, completion record — with the
- * history's times; the matrix is dated to before the history. The fan-outs the matrix enqueued find these assignments
+ * <p>Only at the demo's first seeding (before any assignment exists). The demo employee keeps their current training
+ * open (the README's walkthrough completes it). The rows are what the product's own completion makes — assignment,
+ * signed record version, signature, completion record — with the history's times; the matrix is dated to before the history. The fan-outs the matrix enqueued find these assignments
  * and add only what is missing. Imported, not replayed: one {@code training-history.imported} audit event per document.
  */
 final class DemoHistory {
@@ -76,10 +76,12 @@ final class DemoHistory {
     }
   }
 
-  /** Imports the history once: when no completion of the demo exists yet. */
+  /**
+   * Imports the history when the demo is seeded for the first time: while nobody has any training yet. A demo tenant
+   * of an earlier build (its assignments made, people trained through the API) keeps its own story.
+   */
   Future<Void> seed(SqlConnection connection) {
-    return connection.preparedQuery("SELECT count(*) AS n FROM training_completion WHERE recorded_by = $1")
-        .execute(Tuple.of(coordinator.id()))
+    return connection.query("SELECT count(*) AS n FROM training_assignment").execute()
         .compose(rows -> rows.iterator().next().getLong("n") > 0 ? Future.succeededFuture() : importAll(connection));
   }
 
