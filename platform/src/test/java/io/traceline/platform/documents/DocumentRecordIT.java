@@ -169,9 +169,11 @@ class DocumentRecordIT {
     JsonObject effective = api.get(documentPath, employee.token(platform)).json();
     OffsetDateTime due = OffsetDateTime.parse(effective.getString("nextReviewAt"));
     assertThat(due).isBetween(OffsetDateTime.now().plusMonths(24).minusMinutes(5), OffsetDateTime.now().plusMonths(24));
-    // The reminder is a timer 30 days before the due date.
+    // The reminder is a timer 30 days before the due date (not "a month": 30 days before a due date on the 7th of
+    // December is exactly 23 months ahead, a moment before now() + 23 months).
     assertThat(platform.queryLong("SELECT count(*) FROM control.job WHERE kind = 'document.review-due' AND tenant = '"
-        + tenant.slug() + "' AND run_at BETWEEN now() + interval '23 months' AND now() + interval '24 months'"))
+        + tenant.slug() + "' AND run_at BETWEEN now() + interval '24 months' - interval '30 days' - interval '5 minutes' "
+        + "AND now() + interval '24 months' - interval '30 days'"))
         .isEqualTo(1);
 
     // Pretend two years have passed: the review date lies behind us.
