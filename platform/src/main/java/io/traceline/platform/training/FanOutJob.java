@@ -17,7 +17,8 @@ import io.vertx.sqlclient.SqlConnection;
  * the affected people into person-id ranges of {@link #CHUNK_SIZE}; each chunk is one {@code INSERT … SELECT} from the
  * matrix that also closes the chunk's open assignments of older versions as superseded. The unique key (person,
  * requirement, version, cycle) and the runtime committing a chunk with its done mark make every chunk take effect
- * once. The fan-out is audited once, by its cause, with the job id every assignment carries.
+ * once. The fan-out is audited once, by its cause, with the job id every assignment carries: by its plan when it has
+ * several chunks, else by its only chunk.
  */
 public final class FanOutJob implements JobKind {
 
@@ -49,30 +50,48 @@ public final class FanOutJob implements JobKind {
     return NAME;
   }
 
+  /**
+   * A tenant of no more people than a chunk holds gets one chunk over everyone, without counting who is affected (the
+   * plan's statement costs as much as the chunk's in a small tenant); a larger one is split into person-id ranges. A
+   * fan-out of several chunks is audited here, with the people and chunks planned; one of a single chunk by that chunk,
+   * with what it did.
+   */
   @Override
   public Future<Integer> plan(SqlConnection connection, Job job) {
     JsonObject payload = job.payload();
     int chunkSize = payload.getInteger("chunkSize", CHUNK_SIZE);
-    return matrix.planChunks(connection, job.id(), UUID.fromString(payload.getString("documentId")),
-            requirement(payload), chunkSize)
-        .compose(planned -> audit.record(connection, AuditEvent.of(AuditEvent.Actor.SYSTEM, AuditEvent.Source.NONE,
-                "training.fan-out", "document-version", payload.getString("versionId"))
-                .withValues(null, payload.copy().put("jobId", job.id().toString()).put("people", planned[1])
-                    .put("chunks", planned[0]))
-                .withReason("revision-effective".equals(payload.getString("cause"))
-                    ? "Version " + payload.getString("version") + " became effective"
-                    : "A training requirement was added for the document"))
-            .map(recorded -> (int) planned[0]));
+    return matrix.fitsOneChunk(connection, chunkSize).compose(fits -> fits
+        ? matrix.planWhole(connection, job.id()).map(1)
+        : matrix.planChunks(connection, job.id(), UUID.fromString(payload.getString("documentId")), requirement(payload),
+                chunkSize)
+            .compose(planned -> planned[0] == 1 ? Future.succeededFuture(1)
+                : record(connection, job, new JsonObject().put("people", planned[1]).put("chunks", planned[0]))
+                    .map((int) planned[0])));
   }
 
   @Override
   public Future<Long> runChunk(SqlConnection connection, Job job, int chunkNo, int attempt) {
     JsonObject payload = job.payload();
     return matrix.fanOutChunk(connection, new MatrixRepository.FanOut(job.id(), chunkNo,
-        UUID.fromString(payload.getString("documentId")), UUID.fromString(payload.getString("versionId")),
-        requirement(payload), payload.getString("trainingImpact"), payload.getString("revision"),
-        OffsetDateTime.parse(payload.getString("dueFrom")), payload.getString("cause"),
-        "Superseded by version " + payload.getString("version")));
+            UUID.fromString(payload.getString("documentId")), UUID.fromString(payload.getString("versionId")),
+            requirement(payload), payload.getString("trainingImpact"), payload.getString("revision"),
+            OffsetDateTime.parse(payload.getString("dueFrom")), payload.getString("cause"),
+            "Superseded by version " + payload.getString("version")))
+        .compose(done -> !done.whole() ? Future.succeededFuture(done.assigned())
+            : record(connection, job, new JsonObject().put("chunks", 1).put("assigned", done.assigned())
+                .put("superseded", done.superseded())).map(done.assigned()));
+  }
+
+  /** The fan-out's one audit event, by its cause: the payload, the job and the counts. */
+  private Future<Void> record(SqlConnection connection, Job job, JsonObject counts) {
+    JsonObject payload = job.payload();
+    return audit.record(connection, AuditEvent.of(AuditEvent.Actor.SYSTEM, AuditEvent.Source.NONE, "training.fan-out",
+            "document-version", payload.getString("versionId"))
+        .withValues(null, payload.copy().put("jobId", job.id().toString()).mergeIn(counts))
+        .withReason("revision-effective".equals(payload.getString("cause"))
+            ? "Version " + payload.getString("version") + " became effective"
+            : "A training requirement was added for the document"))
+        .mapEmpty();
   }
 
   private static UUID requirement(JsonObject payload) {

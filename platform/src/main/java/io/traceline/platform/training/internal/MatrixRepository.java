@@ -109,6 +109,22 @@ public final class MatrixRepository {
     });
   }
 
+  /**
+   * True when the tenant has at most {@code chunkSize} people, active or not: whatever a fan-out touches then fits one
+   * chunk, and no plan needs to count it. Reads at most {@code chunkSize + 1} ids of one index.
+   */
+  public Future<Boolean> fitsOneChunk(SqlConnection connection, int chunkSize) {
+    return connection.preparedQuery("SELECT count(*) <= $1 AS fits FROM (SELECT 1 FROM person LIMIT $1 + 1) p")
+        .execute(Tuple.of(chunkSize)).map(rows -> rows.iterator().next().getBoolean("fits"));
+  }
+
+  /** Records the job's only chunk, over every person id. */
+  public Future<Void> planWhole(SqlConnection connection, UUID jobId) {
+    return connection.preparedQuery("INSERT INTO training_fanout_chunk (job_id, chunk_no, lower_id, upper_id) "
+            + "VALUES ($1, 0, NULL, NULL) ON CONFLICT (job_id, chunk_no) DO NOTHING")
+        .execute(Tuple.of(jobId)).mapEmpty();
+  }
+
   /** What one chunk of a fan-out does. */
   public record FanOut(UUID jobId, int chunkNo, UUID documentId, UUID versionId, UUID requirementId, String impact,
                        String revisionKind, OffsetDateTime dueFrom, String cause, String supersededReason) {
@@ -119,7 +135,7 @@ public final class MatrixRepository {
    * revision fan-out only) and inserts the assignments of this version for everyone in the chunk's range whom an
    * active requirement maps (job role currently held, site in scope, member of its program, active person) or who
    * completed training on an
-   * earlier version. Returns the assignments inserted.
+   * earlier version. Returns what it did, and whether its range is everyone's (the fan-out's only chunk).
    *
    * <p>The chunk acts only while its version is the effective one. A fan-out that runs late, after a newer version
    * became effective, does nothing: the newer version's fan-out assigns these people, and open assignments of an
@@ -127,7 +143,7 @@ public final class MatrixRepository {
    * newer version effective (which updates this row) waits for a running chunk, and the newer fan-out, enqueued in
    * that transaction, sees the chunk's rows when it supersedes. Only older versions (by major.minor) are superseded.
    */
-  public Future<Long> fanOutChunk(SqlConnection connection, FanOut fanOut) {
+  public Future<ChunkDone> fanOutChunk(SqlConnection connection, FanOut fanOut) {
     String method = method("$6", "$7");
     String sql = "WITH v AS (SELECT id, major, minor FROM document_version WHERE id = $4 AND state = 'effective' FOR SHARE), "
         + "c AS (SELECT lower_id, upper_id FROM training_fanout_chunk WHERE job_id = $1 AND chunk_no = $2 "
@@ -149,18 +165,28 @@ public final class MatrixRepository {
         + "FROM training_assignment a JOIN training_requirement r ON r.id = a.requirement_id "
         + "JOIN person p ON p.id = a.person_id AND p.status = 'active' "
         + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id IN (SELECT id FROM older) AND a.status = 'completed' AND "
-        + inChunk("a.person_id") + ") "
-        + "INSERT INTO training_assignment (id, person_id, requirement_id, document_id, version_id, cycle, method, due_at, "
-        + "cause, job_id) "
+        + inChunk("a.person_id") + "), "
+        + "inserted AS (INSERT INTO training_assignment (id, person_id, requirement_id, document_id, version_id, cycle, "
+        + "method, due_at, cause, job_id) "
         + "SELECT uuid_v7(), t.person_id, t.requirement_id, $3, $4, 1, t.method, $5::timestamptz + make_interval(days => t.due_days), "
         + "t.cause, $1 FROM (SELECT DISTINCT ON (person_id, requirement_id) * FROM candidates WHERE method IS NOT NULL "
         + "ORDER BY person_id, requirement_id, rank) t "
-        + "ON CONFLICT (person_id, requirement_id, version_id, cycle) DO NOTHING";
+        + "ON CONFLICT (person_id, requirement_id, version_id, cycle) DO NOTHING RETURNING 1) "
+        + "SELECT (SELECT count(*) FROM inserted) AS assigned, (SELECT count(*) FROM superseded) AS superseded, "
+        + "(SELECT lower_id IS NULL AND upper_id IS NULL FROM training_fanout_chunk WHERE job_id = $1 AND chunk_no = $2) "
+        + "AS whole";
     return connection.preparedQuery(sql)
         .execute(Tuple.from(new Object[] {fanOut.jobId(), fanOut.chunkNo(), fanOut.documentId(), fanOut.versionId(),
             fanOut.dueFrom(), fanOut.impact(), fanOut.revisionKind(), fanOut.cause(), fanOut.requirementId(),
             fanOut.supersededReason()}))
-        .map(rows -> (long) rows.rowCount());
+        .map(rows -> {
+          io.vertx.sqlclient.Row row = rows.iterator().next();
+          return new ChunkDone(row.getLong("assigned"), row.getLong("superseded"), Boolean.TRUE.equals(row.getBoolean("whole")));
+        });
+  }
+
+  /** What a chunk did: assignments inserted, open ones of older versions superseded; whether it covered everyone. */
+  public record ChunkDone(long assigned, long superseded, boolean whole) {
   }
 
   /** Counts of one reconciliation of people events. */
