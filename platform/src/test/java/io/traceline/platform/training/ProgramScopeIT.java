@@ -234,6 +234,16 @@ class ProgramScopeIT {
     assertThat(platform.queryString("SELECT string_agg(p.employee_number, ',' ORDER BY p.employee_number) FROM " + schema
         + ".training_assignment a JOIN " + schema + ".person p ON p.id = a.person_id WHERE a.version_id = '"
         + v2.getString("id") + "'")).isEqualTo("FO-2,FO-3,FO-4");
+    // The v1 assignments still open (FO-2's, FO-3's, FO-4's second cycle) are superseded; FO-1's cancelled one is not.
+    // The only chunk's audit event says both what it assigned and what it superseded.
+    assertThat(count(ofV1 + " AND a.status = 'superseded' AND a.close_reason = 'Superseded by version 2.0'"))
+        .isEqualTo(3);
+    assertThat(count(ofV1 + " AND p.employee_number = 'FO-1' AND a.status = 'cancelled'")).isEqualTo(1);
+    JsonObject audited = new JsonObject(platform.queryString("SELECT after_value::text FROM " + schema + ".audit_event "
+        + "WHERE action = 'training.fan-out' AND entity_id = '" + v2.getString("id") + "'"));
+    assertThat(audited.getLong("chunks")).isEqualTo(1);
+    assertThat(audited.getLong("assigned")).isEqualTo(3);
+    assertThat(audited.getLong("superseded")).as("open v1 assignments its only chunk superseded").isEqualTo(3);
   }
 
   @Test
