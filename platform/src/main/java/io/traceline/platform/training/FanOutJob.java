@@ -54,7 +54,8 @@ public final class FanOutJob implements JobKind {
    * A tenant of no more people than a chunk holds gets one chunk over everyone, without counting who is affected (the
    * plan's statement costs as much as the chunk's in a small tenant); a larger one is split into person-id ranges. A
    * fan-out of several chunks is audited here, with the people and chunks planned; one of a single chunk by that chunk,
-   * with what it did.
+   * with what it did (a single chunk, however planned, has both bounds open: that is how the chunk knows it is the only
+   * one).
    */
   @Override
   public Future<Integer> plan(SqlConnection connection, Job job) {

@@ -373,11 +373,16 @@ public final class CapaRepository {
     return connection.preparedQuery("SELECT id FROM capa_action WHERE version_id = $1 AND type = 'document-change' "
             + "AND status = 'open' ORDER BY id FOR UPDATE")
         .execute(Tuple.of(versionId))
-        .compose(locked -> locked.size() == 0 ? Future.succeededFuture(List.<JsonObject>of())
-            : connection.preparedQuery(ACTION + "WHERE a.version_id = $1 AND a.type = 'document-change' "
-                    + "AND a.status = 'open' ORDER BY a.id")
-                .execute(Tuple.of(versionId))
-                .map(rows -> each(rows, CapaRepository::toAction)));
+        .compose(locked -> {
+          if (locked.size() == 0) {
+            return Future.succeededFuture(List.<JsonObject>of());
+          }
+          List<UUID> ids = new ArrayList<>(locked.size());
+          locked.forEach(row -> ids.add(row.getUUID("id")));
+          return connection.preparedQuery(ACTION + "WHERE a.id = ANY($1::uuid[]) ORDER BY a.id")
+              .execute(Tuple.of(ids.toArray(UUID[]::new)))
+              .map(rows -> each(rows, CapaRepository::toAction));
+        });
   }
 
   private Future<JsonArray> links(SqlConnection connection, String where, UUID id) {

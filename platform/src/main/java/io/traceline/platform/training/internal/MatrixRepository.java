@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -102,11 +103,15 @@ public final class MatrixRepository {
         chunks.add(Tuple.of(jobId, k, lower, upper));
         lower = upper;
       }
-      return connection.preparedQuery("INSERT INTO training_fanout_chunk (job_id, chunk_no, lower_id, upper_id) "
-              + "VALUES ($1, $2, $3, $4) ON CONFLICT (job_id, chunk_no) DO NOTHING")
-          .executeBatch(chunks)
-          .map(v -> new long[] {chunks.size(), total[0]});
+      return recordChunks(connection, chunks).map(v -> new long[] {chunks.size(), total[0]});
     });
+  }
+
+  /** Records chunks (job id, chunk number, lower and upper person id; null bounds are open); a re-run adds nothing. */
+  private static Future<Void> recordChunks(SqlConnection connection, List<Tuple> chunks) {
+    return connection.preparedQuery("INSERT INTO training_fanout_chunk (job_id, chunk_no, lower_id, upper_id) "
+            + "VALUES ($1, $2, $3, $4) ON CONFLICT (job_id, chunk_no) DO NOTHING")
+        .executeBatch(chunks).mapEmpty();
   }
 
   /**
@@ -118,11 +123,9 @@ public final class MatrixRepository {
         .execute(Tuple.of(chunkSize)).map(rows -> rows.iterator().next().getBoolean("fits"));
   }
 
-  /** Records the job's only chunk, over every person id. */
+  /** Records the job's only chunk, over every person id (both bounds open, as a single chunk of planChunks). */
   public Future<Void> planWhole(SqlConnection connection, UUID jobId) {
-    return connection.preparedQuery("INSERT INTO training_fanout_chunk (job_id, chunk_no, lower_id, upper_id) "
-            + "VALUES ($1, 0, NULL, NULL) ON CONFLICT (job_id, chunk_no) DO NOTHING")
-        .execute(Tuple.of(jobId)).mapEmpty();
+    return recordChunks(connection, List.of(Tuple.of(jobId, 0, null, null)));
   }
 
   /** What one chunk of a fan-out does. */
@@ -180,7 +183,7 @@ public final class MatrixRepository {
             fanOut.dueFrom(), fanOut.impact(), fanOut.revisionKind(), fanOut.cause(), fanOut.requirementId(),
             fanOut.supersededReason()}))
         .map(rows -> {
-          io.vertx.sqlclient.Row row = rows.iterator().next();
+          Row row = rows.iterator().next();
           return new ChunkDone(row.getLong("assigned"), row.getLong("superseded"), Boolean.TRUE.equals(row.getBoolean("whole")));
         });
   }
@@ -317,7 +320,7 @@ public final class MatrixRepository {
           if (rows.size() == 0) {
             return null;
           }
-          io.vertx.sqlclient.Row row = rows.iterator().next();
+          Row row = rows.iterator().next();
           return new io.vertx.core.json.JsonObject().put("id", row.getUUID("id").toString())
               .put("personId", row.getUUID("person_id").toString()).put("versionId", row.getUUID("version_id").toString())
               .put("cycle", row.getInteger("cycle")).put("dueAt", row.getOffsetDateTime("due_at").toInstant().toString());
