@@ -23,4 +23,13 @@ public interface JobKind {
    * for what a retry may fix and {@link JobFailure#permanent} for what it cannot.
    */
   Future<Long> runChunk(SqlConnection connection, Job job, int chunkNo, int attempt);
+
+  /**
+   * Whether a chunk may enqueue jobs due at once, which the runtime then looks for and plans in the chunk's transaction
+   * (a version made effective enqueues its fan-out). A kind that never does says so and spares its chunks that look;
+   * were it to enqueue one anyway, the job would still run, at the worker's next look for work.
+   */
+  default boolean enqueuesDueJobs() {
+    return true;
+  }
 }

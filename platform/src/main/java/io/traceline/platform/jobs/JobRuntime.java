@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * plan, else a ready chunk of an owned partition. Every chunk runs in one transaction that locks the chunk
  * row ({@code FOR UPDATE SKIP LOCKED}), does the work and marks it done: a member that dies mid-chunk rolls
  * back, its partitions move to the survivors, and they run the chunk again — once in effect. A job that plans
- * a single chunk runs it in its planning transaction: most jobs (timers, the fan-out of a small tenant) are one
- * chunk, and a burst of them then costs one transaction each instead of two, planned by every worker at once
- * rather than one after another. A chunk that enqueues jobs due at once (a version made effective by its timer
+ * a single chunk runs it in its planning transaction and is written once, with its outcome (chunk done, job
+ * succeeded): most jobs (timers, the fan-out of a small tenant) are one chunk, and a burst of them then costs one
+ * transaction each instead of two, planned by every worker at once rather than one after another. A chunk that enqueues jobs due at once (a version made effective by its timer
  * enqueues its fan-out) plans them before it commits, and runs those of one chunk too: the cause and its small
  * consequence in one transaction. When a member leaves, survivors end its database sessions so its locks free
  * at once rather than when TCP keepalive notices.
@@ -158,39 +158,58 @@ public final class JobRuntime extends VerticleBase {
           if (jobs.isEmpty()) {
             return Future.succeededFuture(false);
           }
-          Job job = jobs.get(0);
-          return plan(connection, job).compose(chunks -> chunks > 1 ? Future.succeededFuture(true)
-              : execute(connection, new ClaimedChunk(job, 0, 0), 0)
-                  .compose(v -> repository.completeIfFinished(connection, job.id()))
-                  .map(true));
+          return plan(connection, jobs.get(0), false).compose(planned -> planned.chunksTotal() > 1
+              ? Future.succeededFuture(true)
+              : execute(connection, new ClaimedChunk(planned, 0, 0), 0, true).map(true));
         }))
         .recover(failure -> failure instanceof PlanningFailed planning ? recordPlanningFailure(planning).map(true)
             : Future.failedFuture(failure));
   }
 
-  /** Plans the job: its chunks recorded, the job running; returns how many chunks it has. */
-  private Future<Integer> plan(SqlConnection connection, Job job) {
+  /**
+   * Plans the job and returns it with its number of chunks. A job of several chunks is recorded as running with its
+   * chunks pending; one of a single chunk, which the caller runs at once in this transaction, is recorded only with its
+   * outcome ({@link #execute}): one statement instead of four on the path every timer takes. {@code inTenantAlready}:
+   * this transaction's {@code search_path} is the job's tenant's already (a continuation of the same tenant's chunk).
+   */
+  private Future<Job> plan(SqlConnection connection, Job job, boolean inTenantAlready) {
     JobKind kind = kinds.get(job.kind());
     Future<Integer> chunks = kind == null
         ? Future.failedFuture(JobFailure.permanent("No job kind '" + job.kind() + "' on this platform"))
-        : inTenant(connection, job).compose(v -> kind.plan(connection, job));
+        : (inTenantAlready ? Future.<Void>succeededFuture() : inTenant(connection, job)).compose(v -> kind.plan(connection, job));
     return chunks
         .compose(count -> {
-          List<Tuple> rows = new ArrayList<>(Math.max(1, count));
-          for (int chunk = 0; chunk < Math.max(1, count); chunk++) {
-            rows.add(Tuple.of(job.id(), chunk, member.partitionOf(job.id() + ":" + chunk)));
+          Job planned = withChunks(job, Math.max(1, count));
+          if (planned.chunksTotal() == 1) {
+            return Future.succeededFuture(planned);
           }
-          if (rows.size() > 1) {
-            // Its chunks belong to the partitions of every member: once this transaction commits, tell them.
-            chunksForOthers = true;
-          }
-          return repository.markPlanned(connection, job.id(), rows).map(rows.size());
+          // Its chunks belong to the partitions of every member: once this transaction commits, tell them.
+          chunksForOthers = true;
+          return repository.markPlanned(connection, job.id(), chunkRows(planned)).map(planned);
         })
-        .map(count -> {
+        .map(planned -> {
           timerLag.record(Duration.between(job.runAt(), OffsetDateTime.now()));
-          return count;
+          return planned;
         })
         .recover(failure -> Future.failedFuture(new PlanningFailed(job, failure)));
+  }
+
+  private static Job withChunks(Job job, int chunks) {
+    return new Job(job.id(), job.tenant(), job.kind(), job.payload(), job.runAt(), "running", chunks, job.lastError(),
+        job.createdAt(), job.plannedAt(), job.finishedAt(), job.createdBy());
+  }
+
+  /** The job's chunk rows: job id, chunk number, and the partition that owns the chunk. */
+  private List<Tuple> chunkRows(Job job) {
+    List<Tuple> rows = new ArrayList<>(job.chunksTotal());
+    for (int chunk = 0; chunk < job.chunksTotal(); chunk++) {
+      rows.add(Tuple.of(job.id(), chunk, partitionOf(job, chunk)));
+    }
+    return rows;
+  }
+
+  private int partitionOf(Job job, int chunk) {
+    return member.partitionOf(job.id() + ":" + chunk);
   }
 
   /** After the planning transaction rolled back: a permanent failure (or too many) makes the job dead. */
@@ -248,7 +267,8 @@ public final class JobRuntime extends VerticleBase {
   /** Claims and runs one ready chunk; false when there is none. */
   private Future<Boolean> runOneChunk(Set<Integer> owned) {
     return inTransaction(connection -> claim(connection, owned)
-        .compose(claimed -> claimed == null ? Future.succeededFuture(false) : execute(connection, claimed, 0).map(true)));
+        .compose(claimed -> claimed == null ? Future.succeededFuture(false)
+            : execute(connection, claimed, 0, false).map(true)));
   }
 
   /**
@@ -275,20 +295,29 @@ public final class JobRuntime extends VerticleBase {
   /**
    * The chunk's work and its "done" mark, in the claiming transaction: both commit, or neither. A failed
    * attempt is undone to the savepoint and recorded (retry with backoff, or dead) in the same transaction.
+   * {@code justPlanned}: the job was planned in this transaction as a single chunk, not yet recorded, and the
+   * tenant's {@code search_path} is set already; its chunk, done, and the job, succeeded, are written by one
+   * statement, or, when the work fails, the chunk is recorded as planned and its failure as for any chunk.
    */
-  private Future<Void> execute(SqlConnection connection, ClaimedChunk claimed, int depth) {
+  private Future<Void> execute(SqlConnection connection, ClaimedChunk claimed, int depth, boolean justPlanned) {
     Job job = claimed.job();
     JobKind kind = kinds.get(job.kind());
     return connection.query("SAVEPOINT chunk_work").execute()
         .compose(v -> kind == null ? Future.<Long>failedFuture(JobFailure.permanent("No job kind '" + job.kind() + "'"))
-            : inTenant(connection, job).compose(ignored -> kind.runChunk(connection, job, claimed.chunkNo(), claimed.attempt())))
-        .compose(rows -> repository.markChunkDone(connection, job.id(), claimed.chunkNo(), member.memberId(), rows)
+            : (justPlanned ? Future.<Void>succeededFuture() : inTenant(connection, job))
+                .compose(ignored -> kind.runChunk(connection, job, claimed.chunkNo(), claimed.attempt())))
+        .compose(rows -> (justPlanned
+                ? repository.finishSingleChunk(connection, job.id(), partitionOf(job, 0), member.memberId(), rows)
+                : repository.markChunkDone(connection, job.id(), claimed.chunkNo(), member.memberId(), rows))
             .onSuccess(v -> {
               chunksDone.increment();
               rowsAffected.increment(rows);
             }))
-        .compose(v -> depth < CONTINUATION_DEPTH ? continuations(connection, job, depth) : Future.<Void>succeededFuture())
+        .compose(v -> depth < CONTINUATION_DEPTH && (kind == null || kind.enqueuesDueJobs())
+            ? continuations(connection, job, depth) : Future.<Void>succeededFuture())
         .recover(failure -> connection.query("ROLLBACK TO SAVEPOINT chunk_work").execute()
+            .compose(v -> justPlanned ? repository.markPlanned(connection, job.id(), chunkRows(job))
+                : Future.<Void>succeededFuture())
             .compose(v -> repository.lockChunkAttempts(connection, job.id(), claimed.chunkNo()))
             .compose(attempts -> {
               boolean retry = JobFailure.isTransient(failure) && attempts + 1 < config.jobsMaxAttempts();
@@ -318,9 +347,9 @@ public final class JobRuntime extends VerticleBase {
         .compose(jobs -> {
           Future<Void> chain = Future.succeededFuture();
           for (Job job : jobs) {
-            chain = chain.compose(v -> plan(connection, job).compose(chunks -> chunks > 1 ? Future.<Void>succeededFuture()
-                : execute(connection, new ClaimedChunk(job, 0, 0), depth + 1)
-                    .compose(done -> repository.completeIfFinished(connection, job.id()))));
+            chain = chain.compose(v -> plan(connection, job, true).compose(planned -> planned.chunksTotal() > 1
+                ? Future.<Void>succeededFuture()
+                : execute(connection, new ClaimedChunk(planned, 0, 0), depth + 1, true)));
           }
           return chain;
         })

@@ -18,7 +18,7 @@ import io.vertx.sqlclient.SqlConnection;
  * matrix that also closes the chunk's open assignments of older versions as superseded. The unique key (person,
  * requirement, version, cycle) and the runtime committing a chunk with its done mark make every chunk take effect
  * once. The fan-out is audited once, by its cause, with the job id every assignment carries: by its plan when it has
- * several chunks, else by its only chunk.
+ * several chunks, else by its only chunk. A small tenant's fan-out is one chunk over everyone, with no range recorded.
  */
 public final class FanOutJob implements JobKind {
 
@@ -52,17 +52,16 @@ public final class FanOutJob implements JobKind {
 
   /**
    * A tenant of no more people than a chunk holds gets one chunk over everyone, without counting who is affected (the
-   * plan's statement costs as much as the chunk's in a small tenant); a larger one is split into person-id ranges. A
-   * fan-out of several chunks is audited here, with the people and chunks planned; one of a single chunk by that chunk,
-   * with what it did (a single chunk, however planned, has both bounds open: that is how the chunk knows it is the only
-   * one).
+   * plan's statement costs as much as the chunk's in a small tenant) and without recording a range; a larger one is
+   * split into person-id ranges. A fan-out of several chunks is audited here, with the people and chunks planned; one of
+   * a single chunk by that chunk, with what it did.
    */
   @Override
   public Future<Integer> plan(SqlConnection connection, Job job) {
     JsonObject payload = job.payload();
     int chunkSize = payload.getInteger("chunkSize", CHUNK_SIZE);
     return matrix.fitsOneChunk(connection, chunkSize).compose(fits -> fits
-        ? matrix.planWhole(connection, job.id()).map(1)
+        ? Future.succeededFuture(1)
         : matrix.planChunks(connection, job.id(), UUID.fromString(payload.getString("documentId")), requirement(payload),
                 chunkSize)
             .compose(planned -> planned[0] == 1 ? Future.succeededFuture(1)
@@ -70,17 +69,25 @@ public final class FanOutJob implements JobKind {
                     .map((int) planned[0])));
   }
 
+  /** The planned count tells a chunk whether it is the fan-out's only one, over everyone (a range planned as one is too). */
   @Override
   public Future<Long> runChunk(SqlConnection connection, Job job, int chunkNo, int attempt) {
     JsonObject payload = job.payload();
-    return matrix.fanOutChunk(connection, new MatrixRepository.FanOut(job.id(), chunkNo,
+    boolean whole = Integer.valueOf(1).equals(job.chunksTotal());
+    return matrix.fanOutChunk(connection, new MatrixRepository.FanOut(job.id(), chunkNo, whole,
             UUID.fromString(payload.getString("documentId")), UUID.fromString(payload.getString("versionId")),
             requirement(payload), payload.getString("trainingImpact"), payload.getString("revision"),
             OffsetDateTime.parse(payload.getString("dueFrom")), payload.getString("cause"),
             "Superseded by version " + payload.getString("version")))
-        .compose(done -> !done.whole() ? Future.succeededFuture(done.assigned())
+        .compose(done -> !whole ? Future.succeededFuture(done.assigned())
             : record(connection, job, new JsonObject().put("chunks", 1).put("assigned", done.assigned())
                 .put("superseded", done.superseded())).map(done.assigned()));
+  }
+
+  /** A fan-out's chunk inserts assignments and enqueues nothing. */
+  @Override
+  public boolean enqueuesDueJobs() {
+    return false;
   }
 
   /** The fan-out's one audit event, by its cause: the payload, the job and the counts. */

@@ -233,6 +233,19 @@ class JobRuntimeIT {
       awaitJob(api, job, state -> state.equals("succeeded"), Duration.ofSeconds(60));
       assertExactlyOnce(job, 3);
       assertThat(api.post("/api/v1/operator/jobs/" + job + "/retry", platform.operatorToken(), null).status()).isEqualTo(409);
+
+      // A one-chunk job is written only with its outcome; when its chunk fails in the planning transaction, the chunk
+      // is recorded then, dead with its error, and a retry runs it like any other.
+      String single = startProbe(api, new JsonObject().put("chunks", 1).put("failChunk", 0).put("permanentFailures", 1));
+      JsonObject singleDead = awaitJob(api, single, state -> state.equals("dead"), Duration.ofSeconds(60));
+      assertThat(singleDead.getInteger("chunksTotal")).isEqualTo(1);
+      assertThat(singleDead.getJsonObject("progress").getLong("chunksDead")).isEqualTo(1);
+      assertThat(singleDead.getJsonObject("progress").getJsonArray("deadChunks").getJsonObject(0).getString("error"))
+          .contains("fails permanently");
+      assertThat(api.post("/api/v1/operator/jobs/" + single + "/retry", platform.operatorToken(), null).status())
+          .isEqualTo(200);
+      awaitJob(api, single, state -> state.equals("succeeded"), Duration.ofSeconds(60));
+      assertExactlyOnce(single, 1);
     }
   }
 

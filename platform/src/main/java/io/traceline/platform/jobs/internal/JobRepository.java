@@ -99,6 +99,18 @@ public final class JobRepository {
         });
   }
 
+  /**
+   * A job planned as a single chunk and run in its planning transaction: its chunk, done, and the job, succeeded, in one
+   * statement (the job is still scheduled here: nothing of its planning was written).
+   */
+  public Future<Void> finishSingleChunk(SqlConnection connection, UUID jobId, int partition, String member, long rows) {
+    return connection.preparedQuery("WITH chunk AS (INSERT INTO control.job_chunk (job_id, chunk_no, partition_id, state, "
+            + "total_attempts, done_by, done_at, rows_affected) VALUES ($1, 0, $2, 'done', 1, $3, now(), $4)) "
+            + "UPDATE control.job SET state = 'succeeded', chunks_total = 1, planned_at = now(), finished_at = now() "
+            + "WHERE id = $1")
+        .execute(Tuple.of(jobId, partition, member, rows)).mapEmpty();
+  }
+
   public Future<Void> markChunkDone(SqlConnection connection, UUID jobId, int chunkNo, String member, long rows) {
     return connection.preparedQuery("UPDATE control.job_chunk SET state = 'done', done_by = $3, done_at = now(), "
             + "rows_affected = $4, total_attempts = total_attempts + 1 WHERE job_id = $1 AND chunk_no = $2")
@@ -133,14 +145,6 @@ public final class JobRepository {
             + "AND state = 'pending' FOR UPDATE SKIP LOCKED")
         .execute(Tuple.of(jobId, chunkNo))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getInteger("attempts"));
-  }
-
-  /** The job succeeds when all its chunks are done (in the transaction that did the last one). */
-  public Future<Void> completeIfFinished(SqlConnection connection, UUID jobId) {
-    return connection.preparedQuery("UPDATE control.job j SET state = 'succeeded', finished_at = now() WHERE j.id = $1 "
-            + "AND j.state = 'running' AND NOT EXISTS (SELECT 1 FROM control.job_chunk c WHERE c.job_id = j.id "
-            + "AND c.state <> 'done')")
-        .execute(Tuple.of(jobId)).mapEmpty();
   }
 
   /** Running jobs whose chunks are all done become succeeded. */

@@ -123,14 +123,12 @@ public final class MatrixRepository {
         .execute(Tuple.of(chunkSize)).map(rows -> rows.iterator().next().getBoolean("fits"));
   }
 
-  /** Records the job's only chunk, over every person id (both bounds open, as a single chunk of planChunks). */
-  public Future<Void> planWhole(SqlConnection connection, UUID jobId) {
-    return recordChunks(connection, List.of(Tuple.of(jobId, 0, null, null)));
-  }
-
-  /** What one chunk of a fan-out does. */
-  public record FanOut(UUID jobId, int chunkNo, UUID documentId, UUID versionId, UUID requirementId, String impact,
-                       String revisionKind, OffsetDateTime dueFrom, String cause, String supersededReason) {
+  /**
+   * What one chunk of a fan-out does. {@code whole}: the fan-out's only chunk, over everyone, without a recorded range
+   * (its statement names no chunk table and no bounds, which a cold tenant's planning pays for).
+   */
+  public record FanOut(UUID jobId, int chunkNo, boolean whole, UUID documentId, UUID versionId, UUID requirementId,
+                       String impact, String revisionKind, OffsetDateTime dueFrom, String cause, String supersededReason) {
   }
 
   /**
@@ -138,7 +136,7 @@ public final class MatrixRepository {
    * revision fan-out only) and inserts the assignments of this version for everyone in the chunk's range whom an
    * active requirement maps (job role currently held, site in scope, member of its program, active person) or who
    * completed training on an
-   * earlier version. Returns what it did, and whether its range is everyone's (the fan-out's only chunk).
+   * earlier version, within the chunk's person-id range unless it is the whole fan-out. Returns what it did.
    *
    * <p>The chunk acts only while its version is the effective one. A fan-out that runs late, after a newer version
    * became effective, does nothing: the newer version's fan-out assigns these people, and open assignments of an
@@ -148,48 +146,50 @@ public final class MatrixRepository {
    */
   public Future<ChunkDone> fanOutChunk(SqlConnection connection, FanOut fanOut) {
     String method = method("$6", "$7");
+    // The chunk's range, read from its row; a whole fan-out (chunk 0 of 1) has none and is gated on the version directly.
+    String range = fanOut.whole() ? "" : "c AS (SELECT lower_id, upper_id FROM training_fanout_chunk WHERE job_id = $1 "
+        + "AND chunk_no = $2 AND EXISTS (SELECT 1 FROM v)), ";
+    java.util.function.Function<String, String> within = column -> fanOut.whole() ? "" : " AND " + inChunk(column);
     String sql = "WITH v AS (SELECT id, major, minor FROM document_version WHERE id = $4 AND state = 'effective' FOR SHARE), "
-        + "c AS (SELECT lower_id, upper_id FROM training_fanout_chunk WHERE job_id = $1 AND chunk_no = $2 "
-        + "AND EXISTS (SELECT 1 FROM v)), "
+        + range
         + "older AS (SELECT o.id FROM document_version o, v WHERE o.document_id = $3 "
         + "AND (o.major, o.minor) < (v.major, v.minor)), "
         + "superseded AS (UPDATE training_assignment a SET status = 'superseded', closed_at = now(), close_reason = $10 "
-        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id IN (SELECT id FROM older) AND a.status = 'open' AND "
-        + inChunk("a.person_id") + " RETURNING a.id), "
+        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id IN (SELECT id FROM older) AND a.status = 'open'"
+        + within.apply("a.person_id") + " RETURNING a.id), "
         + "candidates AS ("
         + "SELECT p.id AS person_id, r.id AS requirement_id, r.due_days, " + method + " AS method, $8::text AS cause, 1 AS rank "
         + "FROM training_requirement r "
         + "JOIN person_job_role h ON h.job_role_id = r.job_role_id AND " + CURRENT_HOLDING + " "
         + "JOIN person p ON p.id = h.person_id AND p.status = 'active' AND (r.site_id IS NULL OR p.site_id = r.site_id) "
-        + "WHERE r.document_id = $3 AND r.active AND ($9::uuid IS NULL OR r.id = $9) AND " + inChunk("h.person_id") + " "
-        + "AND " + inProgram(" AND " + inChunk("m.person_id")) + " "
+        + "WHERE r.document_id = $3 AND r.active AND ($9::uuid IS NULL OR r.id = $9)"
+        + (fanOut.whole() ? " AND EXISTS (SELECT 1 FROM v WHERE $2::int = 0)" : within.apply("h.person_id")) + " "
+        + "AND " + inProgram(within.apply("m.person_id")) + " "
         + "UNION ALL "
         + "SELECT a.person_id, a.requirement_id, r.due_days, " + method + ", 'previously-trained', 2 "
         + "FROM training_assignment a JOIN training_requirement r ON r.id = a.requirement_id "
         + "JOIN person p ON p.id = a.person_id AND p.status = 'active' "
-        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id IN (SELECT id FROM older) AND a.status = 'completed' AND "
-        + inChunk("a.person_id") + "), "
+        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id IN (SELECT id FROM older) AND a.status = 'completed'"
+        + within.apply("a.person_id") + "), "
         + "inserted AS (INSERT INTO training_assignment (id, person_id, requirement_id, document_id, version_id, cycle, "
         + "method, due_at, cause, job_id) "
         + "SELECT uuid_v7(), t.person_id, t.requirement_id, $3, $4, 1, t.method, $5::timestamptz + make_interval(days => t.due_days), "
         + "t.cause, $1 FROM (SELECT DISTINCT ON (person_id, requirement_id) * FROM candidates WHERE method IS NOT NULL "
         + "ORDER BY person_id, requirement_id, rank) t "
         + "ON CONFLICT (person_id, requirement_id, version_id, cycle) DO NOTHING RETURNING 1) "
-        + "SELECT (SELECT count(*) FROM inserted) AS assigned, (SELECT count(*) FROM superseded) AS superseded, "
-        + "(SELECT lower_id IS NULL AND upper_id IS NULL FROM training_fanout_chunk WHERE job_id = $1 AND chunk_no = $2) "
-        + "AS whole";
+        + "SELECT (SELECT count(*) FROM inserted) AS assigned, (SELECT count(*) FROM superseded) AS superseded";
     return connection.preparedQuery(sql)
         .execute(Tuple.from(new Object[] {fanOut.jobId(), fanOut.chunkNo(), fanOut.documentId(), fanOut.versionId(),
             fanOut.dueFrom(), fanOut.impact(), fanOut.revisionKind(), fanOut.cause(), fanOut.requirementId(),
             fanOut.supersededReason()}))
         .map(rows -> {
           Row row = rows.iterator().next();
-          return new ChunkDone(row.getLong("assigned"), row.getLong("superseded"), Boolean.TRUE.equals(row.getBoolean("whole")));
+          return new ChunkDone(row.getLong("assigned"), row.getLong("superseded"));
         });
   }
 
-  /** What a chunk did: assignments inserted, open ones of older versions superseded; whether it covered everyone. */
-  public record ChunkDone(long assigned, long superseded, boolean whole) {
+  /** What a chunk did: assignments inserted, open ones of older versions superseded. */
+  public record ChunkDone(long assigned, long superseded) {
   }
 
   /** Counts of one reconciliation of people events. */
