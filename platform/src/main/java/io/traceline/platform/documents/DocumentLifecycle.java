@@ -302,32 +302,41 @@ public final class DocumentLifecycle {
    */
   Future<JsonObject> makeEffective(SqlConnection connection, String tenantSlug, JsonObject document, JsonObject approved) {
     UUID documentId = UUID.fromString(document.getString("id"));
-    return repository.effective(connection, documentId)
-        .compose(previous -> previous == null ? Future.succeededFuture()
-            : repository.move(connection, UUID.fromString(previous.getString("id")), "effective", "superseded",
-                "superseded_at = now()").mapEmpty())
-        .compose(v -> repository.move(connection, UUID.fromString(approved.getString("id")), "approved", "effective",
-            "effective_at = now()"))
-        .compose(effective -> repository.setStatus(connection, documentId, "effective")
-            .compose(v -> repository.insertEvent(connection, UUID.randomUUID(), "document-version-effective", effective))
-            .compose(v -> Future.all(listeners.stream()
-                .map(listener -> listener.versionEffective(connection, tenantSlug, document, effective)).toList()))
-            .compose(v -> scheduleReview(connection, tenantSlug, document,
-                OffsetDateTime.parse(effective.getString("effectiveAt")), false))
-            .map(v -> effective));
+    // The supersession, the transition with its outbox event, and the document's status with its next review are one
+    // statement each: a burst of versions becoming effective in many tenants pays per statement, most of it planning.
+    return repository.supersedeEffective(connection, documentId)
+        .compose(previous -> repository.makeEffective(connection, UUID.fromString(approved.getString("id")),
+            UUID.randomUUID()))
+        .compose(effective -> {
+          OffsetDateTime due = reviewDue(document, OffsetDateTime.parse(effective.getString("effectiveAt")));
+          return repository.markEffective(connection, documentId, due)
+              .compose(v -> Future.all(listeners.stream()
+                  .map(listener -> listener.versionEffective(connection, tenantSlug, document, effective)).toList()))
+              .compose(v -> remindOfReview(connection, tenantSlug, documentId, due))
+              .map(v -> effective);
+        });
   }
 
   /** Sets the next periodic review one interval after {@code from} and enqueues its reminder (DOC-6). */
   private Future<JsonObject> scheduleReview(SqlConnection connection, String tenantSlug, JsonObject document,
                                             OffsetDateTime from, boolean reviewed) {
     UUID documentId = UUID.fromString(document.getString("id"));
-    OffsetDateTime due = from.plusMonths(document.getInteger("reviewIntervalMonths"));
-    OffsetDateTime remindAt = due.minus(REVIEW_REMINDER_LEAD);
+    OffsetDateTime due = reviewDue(document, from);
     return repository.scheduleReview(connection, documentId, due, reviewed)
-        .compose(scheduled -> jobs.enqueue(connection, new NewJob(tenantSlug, DocumentReviewDueJob.NAME, new JsonObject()
-                .put("documentId", documentId.toString()).put("dueAt", due.toInstant().toString()),
-            remindAt.isAfter(OffsetDateTime.now()) ? remindAt.toInstant() : java.time.Instant.now(),
-            "document-review:" + documentId + ":" + due.toInstant(), AuditEvent.Actor.SYSTEM.id())).map(scheduled));
+        .compose(scheduled -> remindOfReview(connection, tenantSlug, documentId, due).map(scheduled));
+  }
+
+  private static OffsetDateTime reviewDue(JsonObject document, OffsetDateTime from) {
+    return from.plusMonths(document.getInteger("reviewIntervalMonths"));
+  }
+
+  /** Enqueues the reminder of the review due at {@code due}, at the lead before it (at once when that has passed). */
+  private Future<Void> remindOfReview(SqlConnection connection, String tenantSlug, UUID documentId, OffsetDateTime due) {
+    OffsetDateTime remindAt = due.minus(REVIEW_REMINDER_LEAD);
+    return jobs.enqueue(connection, new NewJob(tenantSlug, DocumentReviewDueJob.NAME, new JsonObject()
+            .put("documentId", documentId.toString()).put("dueAt", due.toInstant().toString()),
+        remindAt.isAfter(OffsetDateTime.now()) ? remindAt.toInstant() : java.time.Instant.now(),
+        "document-review:" + documentId + ":" + due.toInstant(), AuditEvent.Actor.SYSTEM.id())).mapEmpty();
   }
 
   /**

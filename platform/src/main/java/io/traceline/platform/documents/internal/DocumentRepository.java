@@ -156,13 +156,34 @@ public final class DocumentRepository {
         .map(DocumentRepository::oneVersion);
   }
 
-  /** Writes an event for other features (training) to the outbox; once per kind and version. */
-  public Future<Void> insertEvent(SqlConnection connection, UUID id, String kind, JsonObject version) {
-    return connection.preparedQuery("INSERT INTO document_event (id, kind, document_id, version_id, training_impact, "
-            + "effective_at) SELECT $1, $2, document_id, id, training_impact, effective_at FROM document_version "
-            + "WHERE id = $3 ON CONFLICT (kind, version_id) WHERE kind = 'document-version-effective' DO NOTHING")
-        .execute(Tuple.of(id, kind, UUID.fromString(version.getString("id"))))
-        .mapEmpty();
+  /** Supersedes the document's effective version, if it has one; returns it as superseded, or null. */
+  public Future<JsonObject> supersedeEffective(SqlConnection connection, UUID documentId) {
+    return connection.preparedQuery("UPDATE document_version SET state = 'superseded', superseded_at = now() "
+            + "WHERE document_id = $1 AND state = 'effective' RETURNING " + VERSION_COLUMNS)
+        .execute(Tuple.of(documentId))
+        .map(DocumentRepository::oneVersion);
+  }
+
+  /**
+   * Makes the approved version effective and writes its "document version effective" event to the outbox (once per
+   * version), in one statement; returns the version as effective, or null when it was not approved.
+   */
+  public Future<JsonObject> makeEffective(SqlConnection connection, UUID versionId, UUID eventId) {
+    return connection.preparedQuery("WITH moved AS (UPDATE document_version SET state = 'effective', effective_at = now() "
+            + "WHERE id = $1 AND state = 'approved' RETURNING *), "
+            + "event AS (INSERT INTO document_event (id, kind, document_id, version_id, training_impact, effective_at) "
+            + "SELECT $2, 'document-version-effective', document_id, id, training_impact, effective_at FROM moved "
+            + "ON CONFLICT (kind, version_id) WHERE kind = 'document-version-effective' DO NOTHING) "
+            + "SELECT " + VERSION_COLUMNS + " FROM moved")
+        .execute(Tuple.of(versionId, eventId))
+        .map(DocumentRepository::oneVersion);
+  }
+
+  /** The document is effective, its next periodic review due at {@code nextReviewAt} (a revision resets it). */
+  public Future<Void> markEffective(SqlConnection connection, UUID documentId, OffsetDateTime nextReviewAt) {
+    return connection.preparedQuery("UPDATE document SET status = 'effective', next_review_at = $2, updated_at = now() "
+            + "WHERE id = $1")
+        .execute(Tuple.of(documentId, nextReviewAt)).mapEmpty();
   }
 
   /** Names the controlled file of a draft version; null when the version is no longer a draft. */
