@@ -19,8 +19,9 @@ public interface JobKind {
 
   /**
    * Does chunk {@code chunkNo}'s work; returns the rows it affected (progress). {@code job.chunksTotal()} is the
-   * number of chunks {@link #plan} gave; {@code attempt} counts earlier attempts of this chunk (0 the first time). Fail with {@link JobFailure#transientFailure}
-   * for what a retry may fix and {@link JobFailure#permanent} for what it cannot.
+   * number of chunks {@link #plan} gave; {@code attempt} counts earlier attempts of this chunk (0 the first time).
+   * Fail with {@link JobFailure#transientFailure} for what a retry may fix and {@link JobFailure#permanent} for what
+   * it cannot.
    */
   Future<Long> runChunk(SqlConnection connection, Job job, int chunkNo, int attempt);
 

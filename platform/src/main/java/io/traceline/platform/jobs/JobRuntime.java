@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * back, its partitions move to the survivors, and they run the chunk again — once in effect. A job that plans
  * a single chunk runs it in its planning transaction and is written once, with its outcome (chunk done, job
  * succeeded): most jobs (timers, the fan-out of a small tenant) are one chunk, and a burst of them then costs one
- * transaction each instead of two, planned by every worker at once rather than one after another. A chunk that enqueues jobs due at once (a version made effective by its timer
- * enqueues its fan-out) plans them before it commits, and runs those of one chunk too: the cause and its small
+ * transaction each instead of two, planned by every worker at once rather than one after another. A chunk that
+ * enqueues jobs due at once (a version made effective by its timer enqueues its fan-out) plans them before it commits, and runs those of one chunk too: the cause and its small
  * consequence in one transaction. When a member leaves, survivors end its database sessions so its locks free
  * at once rather than when TCP keepalive notices.
  */
@@ -176,13 +176,14 @@ public final class JobRuntime extends VerticleBase {
     JobKind kind = kinds.get(job.kind());
     Future<Integer> chunks = kind == null
         ? Future.failedFuture(JobFailure.permanent("No job kind '" + job.kind() + "' on this platform"))
-        : (inTenantAlready ? Future.<Void>succeededFuture() : inTenant(connection, job)).compose(v -> kind.plan(connection, job));
+        : (inTenantAlready ? Future.<Void>succeededFuture() : inTenant(connection, job))
+            .compose(v -> kind.plan(connection, job));
     return chunks
         .compose(count -> {
-          Job planned = withChunks(job, Math.max(1, count));
-          if (planned.chunksTotal() == 1) {
-            return Future.succeededFuture(planned);
+          if (count <= 1) {
+            return Future.succeededFuture(withChunks(job, job.state(), 1));
           }
+          Job planned = withChunks(job, "running", count);
           // Its chunks belong to the partitions of every member: once this transaction commits, tell them.
           chunksForOthers = true;
           return repository.markPlanned(connection, job.id(), chunkRows(planned)).map(planned);
@@ -194,8 +195,9 @@ public final class JobRuntime extends VerticleBase {
         .recover(failure -> Future.failedFuture(new PlanningFailed(job, failure)));
   }
 
-  private static Job withChunks(Job job, int chunks) {
-    return new Job(job.id(), job.tenant(), job.kind(), job.payload(), job.runAt(), "running", chunks, job.lastError(),
+  /** The job as planned: its chunk count, and its state as this transaction has written it. */
+  private static Job withChunks(Job job, String state, int chunks) {
+    return new Job(job.id(), job.tenant(), job.kind(), job.payload(), job.runAt(), state, chunks, job.lastError(),
         job.createdAt(), job.plannedAt(), job.finishedAt(), job.createdBy());
   }
 
@@ -313,7 +315,7 @@ public final class JobRuntime extends VerticleBase {
               chunksDone.increment();
               rowsAffected.increment(rows);
             }))
-        .compose(v -> depth < CONTINUATION_DEPTH && (kind == null || kind.enqueuesDueJobs())
+        .compose(v -> depth < CONTINUATION_DEPTH && kind.enqueuesDueJobs()
             ? continuations(connection, job, depth) : Future.<Void>succeededFuture())
         .recover(failure -> connection.query("ROLLBACK TO SAVEPOINT chunk_work").execute()
             .compose(v -> justPlanned ? repository.markPlanned(connection, job.id(), chunkRows(job))

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -149,7 +150,7 @@ public final class MatrixRepository {
     // The chunk's range, read from its row; a whole fan-out (chunk 0 of 1) has none and is gated on the version directly.
     String range = fanOut.whole() ? "" : "c AS (SELECT lower_id, upper_id FROM training_fanout_chunk WHERE job_id = $1 "
         + "AND chunk_no = $2 AND EXISTS (SELECT 1 FROM v)), ";
-    java.util.function.Function<String, String> within = column -> fanOut.whole() ? "" : " AND " + inChunk(column);
+    Function<String, String> within = column -> fanOut.whole() ? "" : " AND " + inChunk(column);
     String sql = "WITH v AS (SELECT id, major, minor FROM document_version WHERE id = $4 AND state = 'effective' FOR SHARE), "
         + range
         + "older AS (SELECT o.id FROM document_version o, v WHERE o.document_id = $3 "
