@@ -48,6 +48,9 @@ public final class Database {
         .setPassword(config.dbPassword())
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(512)
+        // The client's default keeps statements of up to 2,048 characters; the matrix's set-based statements are
+        // longer, and were parsed afresh at every execution.
+        .setPreparedStatementCacheSqlLimit(16_384)
         .addProperty("application_name", "traceline");
     return options;
   }

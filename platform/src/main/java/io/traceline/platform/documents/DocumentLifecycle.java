@@ -307,11 +307,12 @@ public final class DocumentLifecycle {
     return repository.supersedeEffective(connection, documentId)
         .compose(previous -> repository.makeEffective(connection, UUID.fromString(approved.getString("id")),
             UUID.randomUUID()))
-        .compose(effective -> {
+        .compose(made -> {
+          JsonObject effective = made.version();
           OffsetDateTime due = reviewDue(document, OffsetDateTime.parse(effective.getString("effectiveAt")));
           return repository.markEffective(connection, documentId, due)
-              .compose(v -> Future.all(listeners.stream()
-                  .map(listener -> listener.versionEffective(connection, tenantSlug, document, effective)).toList()))
+              .compose(v -> Future.all(listeners.stream().map(listener -> listener.versionEffective(connection,
+                  tenantSlug, document, effective, made.hasEarlierVersions())).toList()))
               .compose(v -> remindOfReview(connection, tenantSlug, documentId, due))
               .map(v -> effective);
         });

@@ -154,7 +154,7 @@ public final class JobRuntime extends VerticleBase {
     if (owned.isEmpty()) {
       return Future.succeededFuture(false);
     }
-    return inTransaction(connection -> repository.claimDue(connection, owned, 1).compose(jobs -> {
+    return inTransaction(connection -> repository.claimDue(connection, owned).compose(jobs -> {
           if (jobs.isEmpty()) {
             return Future.succeededFuture(false);
           }

@@ -69,14 +69,19 @@ public final class FanOutJob implements JobKind {
                     .map((int) planned[0])));
   }
 
-  /** The planned count tells a chunk whether it is the fan-out's only one, over everyone (a range planned as one is too). */
+  /**
+   * The planned count tells a chunk whether it is the fan-out's only one, over everyone (a range planned as one is
+   * too). A revision's payload says whether the document has earlier versions (a payload without the flag, enqueued by
+   * an older platform, is taken to have them: the chunk then looks, as it always did).
+   */
   @Override
   public Future<Long> runChunk(SqlConnection connection, Job job, int chunkNo, int attempt) {
     JsonObject payload = job.payload();
     boolean whole = Integer.valueOf(1).equals(job.chunksTotal());
     return matrix.fanOutChunk(connection, new MatrixRepository.FanOut(job.id(), chunkNo, whole,
             UUID.fromString(payload.getString("documentId")), UUID.fromString(payload.getString("versionId")),
-            requirement(payload), payload.getString("trainingImpact"), payload.getString("revision"),
+            requirement(payload), payload.getBoolean("earlierVersions", true), payload.getString("trainingImpact"),
+            payload.getString("revision"),
             OffsetDateTime.parse(payload.getString("dueFrom")), payload.getString("cause"),
             "Superseded by version " + payload.getString("version")))
         .compose(done -> !whole ? Future.succeededFuture(done.assigned())

@@ -31,9 +31,13 @@ public final class TrainingTriggers implements VersionEffectiveListener, PersonE
     this.chunkSize = chunkSize;
   }
 
-  /** A revision with training impact "none" keeps qualifications current: it assigns nothing. */
+  /**
+   * A revision with training impact "none" keeps qualifications current: it assigns nothing. The fan-out is told
+   * whether the document has earlier versions: without them it has nothing to supersede and nobody previously trained.
+   */
   @Override
-  public Future<Void> versionEffective(SqlConnection connection, String tenant, JsonObject document, JsonObject version) {
+  public Future<Void> versionEffective(SqlConnection connection, String tenant, JsonObject document, JsonObject version,
+                                       boolean hasEarlierVersions) {
     if ("none".equals(version.getString("trainingImpact"))) {
       return Future.succeededFuture();
     }
@@ -41,7 +45,7 @@ public final class TrainingTriggers implements VersionEffectiveListener, PersonE
     OffsetDateTime effectiveAt = OffsetDateTime.parse(version.getString("effectiveAt"));
     JsonObject payload = FanOutJob.payload("revision-effective", UUID.fromString(document.getString("id")), versionId,
         version.getString("version"), version.getString("trainingImpact"), version.getString("revision"), null,
-        effectiveAt).put("chunkSize", chunkSize);
+        effectiveAt).put("chunkSize", chunkSize).put("earlierVersions", hasEarlierVersions);
     return jobs.enqueue(connection, new NewJob(tenant, FanOutJob.NAME, payload, Instant.now(),
         "revision:" + versionId, AuditEvent.Actor.SYSTEM.id())).mapEmpty();
   }

@@ -169,6 +169,11 @@ class TrainingMatrixIT {
     settle();
     assertThat(count(ofV1 + " AND a.status = 'superseded' AND a.close_reason = 'Superseded by version 2.0'"))
         .isEqualTo(392);
+    // The first version's fan-out was told there was nothing older (its statement leaves the supersession out), v2's
+    // that there was.
+    assertThat(platform.queryString("SELECT string_agg(payload->>'earlierVersions', ',' ORDER BY created_at) FROM "
+        + "control.job WHERE dedupe_key IN ('revision:" + v1.getString("id") + "', 'revision:" + v2.getString("id") + "')"))
+        .isEqualTo("false,true");
     assertThat(count("a.version_id = '" + v2.getString("id") + "' AND a.status = 'open' AND a.method = 'assessment'"))
         .isEqualTo(392);
     // A minor revision with read-and-acknowledge impact asks for just that.

@@ -164,19 +164,27 @@ public final class DocumentRepository {
         .map(DocumentRepository::oneVersion);
   }
 
+  /** A version just made effective, and whether the document has versions numbered below it (in any state). */
+  public record MadeEffective(JsonObject version, boolean hasEarlierVersions) {
+  }
+
   /**
    * Makes the approved version effective and writes its "document version effective" event to the outbox (once per
-   * version), in one statement; returns the version as effective, or null when it was not approved.
+   * version), in one statement; returns the version as effective with whether earlier versions exist (a first version
+   * has nobody to supersede or to retrain from an older one, which spares its fan-out that part), or null when it was
+   * not approved.
    */
-  public Future<JsonObject> makeEffective(SqlConnection connection, UUID versionId, UUID eventId) {
+  public Future<MadeEffective> makeEffective(SqlConnection connection, UUID versionId, UUID eventId) {
     return connection.preparedQuery("WITH moved AS (UPDATE document_version SET state = 'effective', effective_at = now() "
             + "WHERE id = $1 AND state = 'approved' RETURNING *), "
             + "event AS (INSERT INTO document_event (id, kind, document_id, version_id, training_impact, effective_at) "
             + "SELECT $2, 'document-version-effective', document_id, id, training_impact, effective_at FROM moved "
             + "ON CONFLICT (kind, version_id) WHERE kind = 'document-version-effective' DO NOTHING) "
-            + "SELECT " + VERSION_COLUMNS + " FROM moved")
+            + "SELECT " + VERSION_COLUMNS + ", EXISTS (SELECT 1 FROM document_version o WHERE o.document_id = moved.document_id "
+            + "AND (o.major, o.minor) < (moved.major, moved.minor)) AS has_earlier FROM moved")
         .execute(Tuple.of(versionId, eventId))
-        .map(DocumentRepository::oneVersion);
+        .map(rows -> rows.size() == 0 ? null : new MadeEffective(toVersion(rows.iterator().next()),
+            rows.iterator().next().getBoolean("has_earlier")));
   }
 
   /** The document is effective, its next periodic review due at {@code nextReviewAt} (a revision resets it). */

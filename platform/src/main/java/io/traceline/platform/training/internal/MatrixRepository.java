@@ -2,6 +2,7 @@ package io.traceline.platform.training.internal;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,17 +128,27 @@ public final class MatrixRepository {
   /**
    * What one chunk of a fan-out does. {@code whole}: the fan-out's only chunk, over everyone, without a recorded range
    * (its statement names no chunk table and no bounds, which a cold tenant's planning pays for).
+   * {@code earlierVersions}: the document has versions numbered below this one; without them (a first version) nobody
+   * has an older version's assignment to supersede or to be retrained from.
    */
   public record FanOut(UUID jobId, int chunkNo, boolean whole, UUID documentId, UUID versionId, UUID requirementId,
-                       String impact, String revisionKind, OffsetDateTime dueFrom, String cause, String supersededReason) {
+                       boolean earlierVersions, String impact, String revisionKind, OffsetDateTime dueFrom, String cause,
+                       String supersededReason) {
+
+    /** Whether the chunk looks at older versions' assignments: a revision's fan-out over a document that has them. */
+    boolean looksAtOlderVersions() {
+      return requirementId == null && earlierVersions;
+    }
   }
 
   /**
    * One chunk: in one statement, closes the open assignments of older versions of the document as superseded (a
    * revision fan-out only) and inserts the assignments of this version for everyone in the chunk's range whom an
    * active requirement maps (job role currently held, site in scope, member of its program, active person) or who
-   * completed training on an
-   * earlier version, within the chunk's person-id range unless it is the whole fan-out. Returns what it did.
+   * completed training on an earlier version, within the chunk's person-id range unless it is the whole fan-out. Returns
+   * what it did. A fan-out of one requirement, or of a document's first version, has no older versions to look at: its
+   * statement leaves out the supersession and the previously trained, whose planning (two more scans of the
+   * assignments, a four-way join) cost a cold tenant more than the rest of the statement's.
    *
    * <p>The chunk acts only while its version is the effective one. A fan-out that runs late, after a newer version
    * became effective, does nothing: the newer version's fan-out assigns these people, and open assignments of an
@@ -147,17 +158,18 @@ public final class MatrixRepository {
    */
   public Future<ChunkDone> fanOutChunk(SqlConnection connection, FanOut fanOut) {
     String method = method("$6", "$7");
+    boolean older = fanOut.looksAtOlderVersions();
     // The chunk's range, read from its row; a whole fan-out (chunk 0 of 1) has none and is gated on the version directly.
     String range = fanOut.whole() ? "" : "c AS (SELECT lower_id, upper_id FROM training_fanout_chunk WHERE job_id = $1 "
         + "AND chunk_no = $2 AND EXISTS (SELECT 1 FROM v)), ";
     Function<String, String> within = column -> fanOut.whole() ? "" : " AND " + inChunk(column);
     String sql = "WITH v AS (SELECT id, major, minor FROM document_version WHERE id = $4 AND state = 'effective' FOR SHARE), "
         + range
-        + "older AS (SELECT o.id FROM document_version o, v WHERE o.document_id = $3 "
-        + "AND (o.major, o.minor) < (v.major, v.minor)), "
-        + "superseded AS (UPDATE training_assignment a SET status = 'superseded', closed_at = now(), close_reason = $10 "
-        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id IN (SELECT id FROM older) AND a.status = 'open'"
-        + within.apply("a.person_id") + " RETURNING a.id), "
+        + (!older ? "" : "older AS (SELECT o.id FROM document_version o, v WHERE o.document_id = $3 "
+            + "AND (o.major, o.minor) < (v.major, v.minor)), "
+            + "superseded AS (UPDATE training_assignment a SET status = 'superseded', closed_at = now(), close_reason = $10 "
+            + "WHERE a.document_id = $3 AND a.version_id IN (SELECT id FROM older) AND a.status = 'open'"
+            + within.apply("a.person_id") + " RETURNING a.id), ")
         + "candidates AS ("
         + "SELECT p.id AS person_id, r.id AS requirement_id, r.due_days, " + method + " AS method, $8::text AS cause, 1 AS rank "
         + "FROM training_requirement r "
@@ -165,24 +177,27 @@ public final class MatrixRepository {
         + "JOIN person p ON p.id = h.person_id AND p.status = 'active' AND (r.site_id IS NULL OR p.site_id = r.site_id) "
         + "WHERE r.document_id = $3 AND r.active AND ($9::uuid IS NULL OR r.id = $9)"
         + (fanOut.whole() ? " AND EXISTS (SELECT 1 FROM v WHERE $2::int = 0)" : within.apply("h.person_id")) + " "
-        + "AND " + inProgram(within.apply("m.person_id")) + " "
-        + "UNION ALL "
-        + "SELECT a.person_id, a.requirement_id, r.due_days, " + method + ", 'previously-trained', 2 "
-        + "FROM training_assignment a JOIN training_requirement r ON r.id = a.requirement_id "
-        + "JOIN person p ON p.id = a.person_id AND p.status = 'active' "
-        + "WHERE $9::uuid IS NULL AND a.document_id = $3 AND a.version_id IN (SELECT id FROM older) AND a.status = 'completed'"
-        + within.apply("a.person_id") + "), "
+        + "AND " + inProgram(within.apply("m.person_id"))
+        + (!older ? "" : " UNION ALL "
+            + "SELECT a.person_id, a.requirement_id, r.due_days, " + method + ", 'previously-trained', 2 "
+            + "FROM training_assignment a JOIN training_requirement r ON r.id = a.requirement_id "
+            + "JOIN person p ON p.id = a.person_id AND p.status = 'active' "
+            + "WHERE a.document_id = $3 AND a.version_id IN (SELECT id FROM older) AND a.status = 'completed'"
+            + within.apply("a.person_id"))
+        + "), "
         + "inserted AS (INSERT INTO training_assignment (id, person_id, requirement_id, document_id, version_id, cycle, "
         + "method, due_at, cause, job_id) "
         + "SELECT uuid_v7(), t.person_id, t.requirement_id, $3, $4, 1, t.method, $5::timestamptz + make_interval(days => t.due_days), "
         + "t.cause, $1 FROM (SELECT DISTINCT ON (person_id, requirement_id) * FROM candidates WHERE method IS NOT NULL "
         + "ORDER BY person_id, requirement_id, rank) t "
         + "ON CONFLICT (person_id, requirement_id, version_id, cycle) DO NOTHING RETURNING 1) "
-        + "SELECT (SELECT count(*) FROM inserted) AS assigned, (SELECT count(*) FROM superseded) AS superseded";
+        + "SELECT (SELECT count(*) FROM inserted) AS assigned, "
+        + (older ? "(SELECT count(*) FROM superseded)" : "0::bigint") + " AS superseded";
+    Object[] values = {fanOut.jobId(), fanOut.chunkNo(), fanOut.documentId(), fanOut.versionId(), fanOut.dueFrom(),
+        fanOut.impact(), fanOut.revisionKind(), fanOut.cause(), fanOut.requirementId(), fanOut.supersededReason()};
+    // Without the supersession the reason ($10) is not in the statement, and PostgreSQL cannot type an unused parameter.
     return connection.preparedQuery(sql)
-        .execute(Tuple.from(new Object[] {fanOut.jobId(), fanOut.chunkNo(), fanOut.documentId(), fanOut.versionId(),
-            fanOut.dueFrom(), fanOut.impact(), fanOut.revisionKind(), fanOut.cause(), fanOut.requirementId(),
-            fanOut.supersededReason()}))
+        .execute(Tuple.from(older ? values : Arrays.copyOf(values, 9)))
         .map(rows -> {
           Row row = rows.iterator().next();
           return new ChunkDone(row.getLong("assigned"), row.getLong("superseded"));
