@@ -146,7 +146,7 @@ public final class Components {
     this.operatorHandlers = new TenantOperatorHandlers(provisioner, registry);
     int jobConnections = config.cluster().jobsConcurrency() + 2;
     this.jobsPool = Database.pool(vertx, config, "traceline-jobs", jobConnections,
-        JobRuntime.APPLICATION_NAME_PREFIX + member.memberId());
+        JobRuntime.APPLICATION_NAME_PREFIX + member.memberId(), JobRuntime.SESSION_SETTINGS);
     this.jobQueue = new JobQueue(member, pool);
     this.jobHandlers = new JobOperatorHandlers(pool, jobQueue, member);
     this.accessHandlers = new AccessHandlers(new AccessService(tenantScope, directory, workers, auditTrail));

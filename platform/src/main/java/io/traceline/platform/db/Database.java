@@ -1,6 +1,7 @@
 package io.traceline.platform.db;
 
 import java.net.URI;
+import java.util.Map;
 
 import io.traceline.platform.config.Config;
 import io.traceline.platform.config.ConfigException;
@@ -26,8 +27,15 @@ public final class Database {
    * members can find (and end) them when this member dies.
    */
   public static Pool pool(Vertx vertx, Config config, String name, int size, String applicationName) {
+    return pool(vertx, config, name, size, applicationName, Map.of());
+  }
+
+  /** {@link #pool(Vertx, Config, String, int, String)} whose sessions start with these settings (GUCs). */
+  public static Pool pool(Vertx vertx, Config config, String name, int size, String applicationName,
+                          Map<String, String> settings) {
     PgConnectOptions connect = connectOptions(config);
     connect.addProperty("application_name", applicationName);
+    settings.forEach(connect::addProperty);
     PoolOptions pool = new PoolOptions()
         .setName(name)
         .setMaxSize(size)

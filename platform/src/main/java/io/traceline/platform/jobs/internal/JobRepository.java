@@ -37,11 +37,7 @@ public final class JobRepository {
                 .map(existing -> existing.iterator().next().getUUID("id")));
   }
 
-  /**
-   * Locks the earliest due job of the given partitions that no other member is planning; empty when none is due. The
-   * limit is written into the statement: with it a parameter, PostgreSQL judged the generic plan costlier and planned
-   * the statement afresh at every call (every worker's poll, and every job of a burst).
-   */
+  /** Locks the earliest due job of the given partitions that no other member is planning; empty when none is due. */
   public Future<List<Job>> claimDue(SqlConnection connection, Set<Integer> partitions) {
     return connection.preparedQuery("SELECT " + JOB_COLUMNS + " FROM control.job j WHERE j.state = 'scheduled' "
             + "AND j.run_at <= now() AND j.partition_id = ANY($1) ORDER BY j.run_at LIMIT 1 FOR UPDATE SKIP LOCKED")

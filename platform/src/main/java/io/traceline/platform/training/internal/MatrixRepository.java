@@ -157,6 +157,18 @@ public final class MatrixRepository {
    * that transaction, sees the chunk's rows when it supersedes. Only older versions (by major.minor) are superseded.
    */
   public Future<ChunkDone> fanOutChunk(SqlConnection connection, FanOut fanOut) {
+    return chunk(connection, fanOut, false).compose(done -> !done.programScoped() ? Future.succeededFuture(done)
+        : chunk(connection, fanOut, true).map(more -> new ChunkDone(done.assigned() + more.assigned(),
+            done.superseded() + more.superseded())));
+  }
+
+  /**
+   * The chunk's statement. Most documents have no program-scoped requirement, and planning the membership test costs a
+   * cold tenant a relation and its four indexes: so the chunk first runs for requirements without a program, and says
+   * (from the same snapshot) whether the document has program-scoped ones; only then it runs again with the test
+   * ({@code programs}), which adds their people and finds everything else done (the unique key, nothing left open).
+   */
+  private Future<ChunkDone> chunk(SqlConnection connection, FanOut fanOut, boolean programs) {
     String method = method("$6", "$7");
     boolean older = fanOut.looksAtOlderVersions();
     // The chunk's range, read from its row; a whole fan-out (chunk 0 of 1) has none and is gated on the version directly.
@@ -177,7 +189,7 @@ public final class MatrixRepository {
         + "JOIN person p ON p.id = h.person_id AND p.status = 'active' AND (r.site_id IS NULL OR p.site_id = r.site_id) "
         + "WHERE r.document_id = $3 AND r.active AND ($9::uuid IS NULL OR r.id = $9)"
         + (fanOut.whole() ? " AND EXISTS (SELECT 1 FROM v WHERE $2::int = 0)" : within.apply("h.person_id")) + " "
-        + "AND " + inProgram(within.apply("m.person_id"))
+        + (programs ? "AND " + inProgram(within.apply("m.person_id")) : "AND r.program_id IS NULL")
         + (!older ? "" : " UNION ALL "
             + "SELECT a.person_id, a.requirement_id, r.due_days, " + method + ", 'previously-trained', 2 "
             + "FROM training_assignment a JOIN training_requirement r ON r.id = a.requirement_id "
@@ -192,7 +204,9 @@ public final class MatrixRepository {
         + "ORDER BY person_id, requirement_id, rank) t "
         + "ON CONFLICT (person_id, requirement_id, version_id, cycle) DO NOTHING RETURNING 1) "
         + "SELECT (SELECT count(*) FROM inserted) AS assigned, "
-        + (older ? "(SELECT count(*) FROM superseded)" : "0::bigint") + " AS superseded";
+        + (older ? "(SELECT count(*) FROM superseded)" : "0::bigint") + " AS superseded, "
+        + (programs ? "false" : "EXISTS (SELECT 1 FROM training_requirement s WHERE s.document_id = $3 AND s.active "
+            + "AND s.program_id IS NOT NULL AND ($9::uuid IS NULL OR s.id = $9))") + " AS program_scoped";
     Object[] values = {fanOut.jobId(), fanOut.chunkNo(), fanOut.documentId(), fanOut.versionId(), fanOut.dueFrom(),
         fanOut.impact(), fanOut.revisionKind(), fanOut.cause(), fanOut.requirementId(), fanOut.supersededReason()};
     // Without the supersession the reason ($10) is not in the statement, and PostgreSQL cannot type an unused parameter.
@@ -200,12 +214,19 @@ public final class MatrixRepository {
         .execute(Tuple.from(older ? values : Arrays.copyOf(values, 9)))
         .map(rows -> {
           Row row = rows.iterator().next();
-          return new ChunkDone(row.getLong("assigned"), row.getLong("superseded"));
+          return new ChunkDone(row.getLong("assigned"), row.getLong("superseded"), row.getBoolean("program_scoped"));
         });
   }
 
-  /** What a chunk did: assignments inserted, open ones of older versions superseded. */
-  public record ChunkDone(long assigned, long superseded) {
+  /**
+   * What a chunk did: assignments inserted, open ones of older versions superseded; {@code programScoped}: the document
+   * has program-scoped requirements, which a chunk without the membership test left out.
+   */
+  public record ChunkDone(long assigned, long superseded, boolean programScoped) {
+
+    ChunkDone(long assigned, long superseded) {
+      this(assigned, superseded, false);
+    }
   }
 
   /** Counts of one reconciliation of people events. */
