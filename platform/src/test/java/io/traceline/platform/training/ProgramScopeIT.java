@@ -247,6 +247,33 @@ class ProgramScopeIT {
   }
 
   @Test
+  @DisplayName("a document required of a whole role and, by a second requirement, of the role's members in a program: one fan-out assigns the first to every holder and the second to the members only, audited with both counted")
+  void roleWideAndProgramScoped() throws Exception {
+    JsonObject own = created("/programs", new JsonObject().put("code", "MX-PRG").put("name", "Mixed line programme")
+        .put("sponsorName", "Northstar Therapeutics"));
+    assertThat(upsert(row("MX-IN", "active", true, "MX-PRG"), row("MX-OUT", "active", true)).status()).isEqualTo(200);
+    settle();
+    JsonObject document = programDocument("Mixed line clearance", "MX-PRG", own, null);
+    Api.Response roleWide = api.post(tenant.path("/training-requirements"), admin, new JsonObject()
+        .put("documentId", document.getString("id")).put("jobRoleId", operator.getString("id"))
+        .put("method", "read-and-acknowledge").put("dueDays", 14).put("reason", "Every operator clears lines"));
+    assertThat(roleWide.status()).as(roleWide.toString()).isEqualTo(201);
+    JsonObject v1 = flow.effective(document, author, approver, "major", "full-retraining");
+    settle();
+
+    String ofV1 = "a.version_id = '" + v1.getString("id") + "' AND p.employee_number LIKE 'MX-%'";
+    String programScoped = document.getJsonObject("requirement").getString("id");
+    assertThat(count(ofV1 + " AND a.requirement_id = '" + roleWide.json().getString("id") + "'")).isEqualTo(2);
+    assertThat(platform.queryString("SELECT string_agg(p.employee_number, ',') FROM " + schema + ".training_assignment a "
+        + "JOIN " + schema + ".person p ON p.id = a.person_id WHERE " + ofV1 + " AND a.requirement_id = '" + programScoped
+        + "'")).isEqualTo("MX-IN");
+    JsonObject audited = new JsonObject(platform.queryString("SELECT after_value::text FROM " + schema + ".audit_event "
+        + "WHERE action = 'training.fan-out' AND entity_id = '" + v1.getString("id") + "'"));
+    assertThat(audited.getLong("assigned")).as("both requirements' assignments, in one audit event").isEqualTo(
+        count("a.version_id = '" + v1.getString("id") + "'"));
+  }
+
+  @Test
   @DisplayName("the point-of-use check says not-required for a role holder outside the program and not-current for a member who has not trained; a recertification timer assigns the next cycle only to someone still in the program")
   void qualificationAndRecertification() throws Exception {
     JsonObject own = created("/programs", new JsonObject().put("code", "QR-PRG").put("name", "Vector harvest programme")
