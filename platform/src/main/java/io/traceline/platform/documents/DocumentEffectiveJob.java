@@ -43,10 +43,11 @@ public final class DocumentEffectiveJob implements JobKind {
   public Future<Long> runChunk(SqlConnection connection, Job job, int chunkNo, int attempt) {
     UUID documentId = UUID.fromString(job.payload().getString("documentId"));
     UUID versionId = UUID.fromString(job.payload().getString("versionId"));
-    return repository.find(connection, documentId, true).compose(document -> document == null ? Future.succeededFuture(0L)
+    return repository.lockForTimer(connection, documentId).compose(reviewInterval -> reviewInterval == null
+        ? Future.succeededFuture(0L)
         : repository.version(connection, documentId, versionId).compose(before ->
             before == null || !"approved".equals(before.getString("state")) ? Future.succeededFuture(0L)
-                : lifecycle.makeEffective(connection, job.tenant(), document, before)
+                : lifecycle.makeEffective(connection, job.tenant(), documentId, reviewInterval, before)
                     .compose(after -> audit.record(connection, AuditEvent.of(AuditEvent.Actor.SYSTEM,
                             AuditEvent.Source.NONE, "document-version.effective", DocumentService.VERSION,
                             versionId.toString()).withVersion(after.getInteger("recordVersion"))

@@ -284,7 +284,8 @@ public final class DocumentLifecycle {
     return move(connection, versionId, version.getString("state"), "in-review", "approved", "approve",
             "approved_at = now(), approved_by = $4, approved_by_name = $5, effective_at = $6", caller.subject(),
             caller.name(), future)
-        .compose(approved -> future == null ? makeEffective(connection, tenant.slug(), document, approved)
+        .compose(approved -> future == null
+            ? makeEffective(connection, tenant.slug(), documentId, document.getInteger("reviewIntervalMonths"), approved)
             // Effective at a future date: a timer on the job runtime, enqueued in this transaction (outbox).
             : jobs.enqueue(connection, new NewJob(tenant.slug(), DocumentEffectiveJob.NAME, new JsonObject()
                     .put("documentId", documentId.toString()).put("versionId", versionId.toString()),
@@ -298,10 +299,10 @@ public final class DocumentLifecycle {
   /**
    * Supersedes the effective version (if any), makes {@code approved} effective, writes the "document version
    * effective" event (with its training impact) to the outbox and schedules the next periodic review, all in this
-   * transaction. The caller holds the lock on the document row.
+   * transaction. The caller holds the lock on the document row, whose review interval it passes.
    */
-  Future<JsonObject> makeEffective(SqlConnection connection, String tenantSlug, JsonObject document, JsonObject approved) {
-    UUID documentId = UUID.fromString(document.getString("id"));
+  Future<JsonObject> makeEffective(SqlConnection connection, String tenantSlug, UUID documentId, int reviewIntervalMonths,
+                                   JsonObject approved) {
     // The supersession, the transition with its outbox event, and the document's status with its next review are one
     // statement each: a burst of versions becoming effective in many tenants pays per statement, most of it planning.
     return repository.supersedeEffective(connection, documentId)
@@ -309,10 +310,10 @@ public final class DocumentLifecycle {
             UUID.randomUUID()))
         .compose(made -> {
           JsonObject effective = made.version();
-          OffsetDateTime due = reviewDue(document, OffsetDateTime.parse(effective.getString("effectiveAt")));
+          OffsetDateTime due = reviewDue(reviewIntervalMonths, OffsetDateTime.parse(effective.getString("effectiveAt")));
           return repository.markEffective(connection, documentId, due)
               .compose(v -> Future.all(listeners.stream().map(listener -> listener.versionEffective(connection,
-                  tenantSlug, document, effective, made.hasEarlierVersions())).toList()))
+                  tenantSlug, effective, made.hasEarlierVersions())).toList()))
               .compose(v -> remindOfReview(connection, tenantSlug, documentId, due))
               .map(v -> effective);
         });
@@ -322,13 +323,13 @@ public final class DocumentLifecycle {
   private Future<JsonObject> scheduleReview(SqlConnection connection, String tenantSlug, JsonObject document,
                                             OffsetDateTime from, boolean reviewed) {
     UUID documentId = UUID.fromString(document.getString("id"));
-    OffsetDateTime due = reviewDue(document, from);
+    OffsetDateTime due = reviewDue(document.getInteger("reviewIntervalMonths"), from);
     return repository.scheduleReview(connection, documentId, due, reviewed)
         .compose(scheduled -> remindOfReview(connection, tenantSlug, documentId, due).map(scheduled));
   }
 
-  private static OffsetDateTime reviewDue(JsonObject document, OffsetDateTime from) {
-    return from.plusMonths(document.getInteger("reviewIntervalMonths"));
+  private static OffsetDateTime reviewDue(int reviewIntervalMonths, OffsetDateTime from) {
+    return from.plusMonths(reviewIntervalMonths);
   }
 
   /** Enqueues the reminder of the review due at {@code due}, at the lead before it (at once when that has passed). */

@@ -11,9 +11,8 @@ import io.vertx.sqlclient.SqlConnection;
 public interface VersionEffectiveListener {
 
   /**
-   * {@code version} as the API shows it (with its training impact, revision kind and effective time);
+   * {@code version} as the API shows it (with its document, training impact, revision kind and effective time);
    * {@code hasEarlierVersions}: the document has versions numbered below it, in any state (false for a first version).
    */
-  Future<Void> versionEffective(SqlConnection connection, String tenant, JsonObject document, JsonObject version,
-                                boolean hasEarlierVersions);
+  Future<Void> versionEffective(SqlConnection connection, String tenant, JsonObject version, boolean hasEarlierVersions);
 }

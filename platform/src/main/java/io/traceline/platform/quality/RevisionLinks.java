@@ -39,7 +39,7 @@ final class RevisionLinks implements VersionCauses, VersionEffectiveListener {
   }
 
   @Override
-  public Future<Void> versionEffective(SqlConnection connection, String tenant, JsonObject document, JsonObject version,
+  public Future<Void> versionEffective(SqlConnection connection, String tenant, JsonObject version,
                                        boolean hasEarlierVersions) {
     UUID versionId = UUID.fromString(version.getString("id"));
     return capas.openActionsOfVersion(connection, versionId).compose(actions -> complete(connection, version, actions, 0));

@@ -36,14 +36,14 @@ public final class TrainingTriggers implements VersionEffectiveListener, PersonE
    * whether the document has earlier versions: without them it has nothing to supersede and nobody previously trained.
    */
   @Override
-  public Future<Void> versionEffective(SqlConnection connection, String tenant, JsonObject document, JsonObject version,
+  public Future<Void> versionEffective(SqlConnection connection, String tenant, JsonObject version,
                                        boolean hasEarlierVersions) {
     if ("none".equals(version.getString("trainingImpact"))) {
       return Future.succeededFuture();
     }
     UUID versionId = UUID.fromString(version.getString("id"));
     OffsetDateTime effectiveAt = OffsetDateTime.parse(version.getString("effectiveAt"));
-    JsonObject payload = FanOutJob.payload("revision-effective", UUID.fromString(document.getString("id")), versionId,
+    JsonObject payload = FanOutJob.payload("revision-effective", UUID.fromString(version.getString("documentId")), versionId,
         version.getString("version"), version.getString("trainingImpact"), version.getString("revision"), null,
         effectiveAt).put("chunkSize", chunkSize).put("earlierVersions", hasEarlierVersions);
     return jobs.enqueue(connection, new NewJob(tenant, FanOutJob.NAME, payload, Instant.now(),

@@ -68,6 +68,17 @@ public final class DocumentRepository {
         .map(DocumentRepository::oneDocument);
   }
 
+  /**
+   * Locks the document for a version's transition by its timer and returns its review interval in months; null when
+   * there is no such document. Reads no more than the timer needs: the document as the API shows it names its program,
+   * a relation (and its indexes) a tenant's first statement of the day would plan for.
+   */
+  public Future<Integer> lockForTimer(SqlConnection connection, UUID id) {
+    return connection.preparedQuery("SELECT review_interval_months FROM document WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getInteger("review_interval_months"));
+  }
+
   /** Filters of the document list; null matches everything. */
   public record Filter(String type, String status, String ownerId, String department, String program, String text,
                        OffsetDateTime reviewDueBefore) {
