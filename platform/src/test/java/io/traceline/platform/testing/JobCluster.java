@@ -31,8 +31,11 @@ public final class JobCluster implements AutoCloseable {
   private final List<Integer> httpPorts = new ArrayList<>();
 
   public JobCluster(int size) {
-    for (int i = 0; i < size; i++) {
-      clusterPorts.add(TestPlatform.freePort());
+    while (clusterPorts.size() < size) {
+      int port = TestPlatform.freePortOutsideEphemeralRange();
+      if (!clusterPorts.contains(port)) {
+        clusterPorts.add(port);
+      }
     }
   }
 

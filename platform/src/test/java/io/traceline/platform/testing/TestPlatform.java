@@ -216,6 +216,25 @@ public final class TestPlatform {
     return TestKeycloak.freePort();
   }
 
+  /**
+   * A free port for a server that binds it later (a cluster member started after others): chosen below Linux's
+   * ephemeral range (32768 and up), which {@link #freePort()} draws from and every outgoing connection too, so no
+   * connection opened in between can take it (one did: "Port … is already in use" when a member bound).
+   */
+  public static int freePortOutsideEphemeralRange() {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = random.nextInt(20_000, 32_000);
+      try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1,
+          java.net.InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (java.io.IOException taken) {
+        // in use: try another
+      }
+    }
+    throw new IllegalStateException("No free port between 20000 and 32000");
+  }
+
   /** A member of the tenants with a login (username = e-mail) and {@link #USER_PASSWORD}. */
   public Person newMember(String given, String family, TenantFixture... tenants) {
     String username = (given + "." + family).toLowerCase(Locale.ROOT).replaceAll("[^a-z.]", "") + "."
